@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test lint bench clean help
+
+help:
+	@echo "make run    serve the app on http://$(HOST):$(PORT) with SQLite (instance/hiring.db)"
+	@echo "make test   run the whole test suite (SQLite and PostgreSQL, browser tests)"
+	@echo "make lint   ruff"
+	@echo "make bench  run the benchmarks in bench/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask db upgrade
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask seed
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask users bootstrap
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	@sh tools/ensure-chromium.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

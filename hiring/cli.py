@@ -1,0 +1,94 @@
+"""Command-line interface: `flask --app wsgi ...` or the `hiring` console script."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+
+from .core.blueprint_parser import BlueprintError, parse_file
+from .extensions import db
+from .services.blueprints import blueprint_files, import_blueprint_files
+
+
+def _print_result(result) -> None:
+    parsed, template = result.parsed, result.template
+    state = "new version" if result.created else "unchanged"
+    click.echo(f"{parsed.source_name}: {parsed.title} v{template.version} ({state})")
+    for dim in parsed.dimensions:
+        click.echo(f"    {dim.weight:6.2f}%  {dim.name}  [{dim.weight_source}]")
+    for warning in parsed.warnings:
+        click.secho(f"    warning: {warning}", fg="yellow")
+
+
+def run_import(paths: list[str] | None) -> list:
+    files = blueprint_files(paths, current_app.config["SEED_DIR"])
+    try:
+        results = import_blueprint_files(files)
+        db.session.commit()
+    except BlueprintError as exc:
+        db.session.rollback()
+        click.secho(f"error: {exc}", fg="red", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    return results
+
+
+@click.group("blueprints", help="Import and inspect role blueprints.")
+def blueprints_cli() -> None:
+    pass
+
+
+@blueprints_cli.command("import")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+def import_command(paths: tuple[str, ...]) -> None:
+    """Import blueprint files (default: every file in seed/blueprints/) in one transaction."""
+    for result in run_import(list(paths) or None):
+        _print_result(result)
+
+
+@blueprints_cli.command("inspect")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed blueprint as JSON.")
+def inspect_command(path: str, as_json: bool) -> None:
+    """Parse a blueprint and print it; writes nothing."""
+    try:
+        parsed = parse_file(path)
+    except BlueprintError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(parsed.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{parsed.title} ({parsed.slug})")
+    for dim in parsed.dimensions:
+        click.echo(f"  {dim.weight:6.2f}%  {dim.name}  [{dim.weight_source}]")
+    click.echo(
+        f"  {len(parsed.case_studies)} case studies, {len(parsed.assess)} assessment areas, "
+        f"{len(parsed.signals.strong)} strong / {len(parsed.signals.weak)} weak signals, "
+        f"{len(parsed.signals.red_flags)} red flags"
+    )
+    for warning in parsed.warnings:
+        click.secho(f"  warning: {warning}", fg="yellow")
+
+
+@click.command("seed")
+def seed_command() -> None:
+    """Import the bundled blueprints (idempotent)."""
+    results = run_import(None)
+    created = sum(r.created for r in results)
+    click.echo(f"Blueprints: {len(results)} checked, {created} new template version(s).")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(blueprints_cli)
+    app.cli.add_command(seed_command)
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="The hiring app's commands.")()

@@ -1,0 +1,88 @@
+"""Configuration read from the environment. See README "Configuration"."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def database_url(raw: str | None) -> str:
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'hiring.db'}"
+    # psycopg 3 is the PostgreSQL driver; accept the usual URL spellings.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def _development_secret_key() -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    env = overrides.get("HIRING_ENV") or os.environ.get("HIRING_ENV", "production")
+    if env not in ("production", "development", "testing"):
+        raise ConfigError(f"HIRING_ENV must be production, development or testing, not {env!r}")
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret:
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set HIRING_ENV=development for a local key."
+            )
+        secret = _development_secret_key()
+    config = {
+        "HIRING_ENV": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "auto"),
+        "REMEMBER_COOKIE_DURATION": timedelta(hours=12),
+        "IDLE_TIMEOUT_MINUTES": _env_int("IDLE_TIMEOUT_MINUTES", 30),
+        "SESSION_LIFETIME_HOURS": _env_int("SESSION_LIFETIME_HOURS", 12),
+        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(
+            "LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes;100 per hour"
+        ),
+        "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per hour"),
+        "EVIDENCE_MIN_LENGTH": _env_int("EVIDENCE_MIN_LENGTH", 20),
+        "NOTE_MAX_LENGTH": _env_int("NOTE_MAX_LENGTH", 20000),
+        "SCORECARD_DUE_HOURS": _env_int("SCORECARD_DUE_HOURS", 24),
+        "PDF_PAGE_SIZE": os.environ.get("PDF_PAGE_SIZE", "A4"),
+        "SEED_DIR": str(PROJECT_ROOT / "seed" / "blueprints"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
+        "TESTING": env == "testing",
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,88 @@
+"""The parsed form of a role blueprint: plain, frozen data, no framework imports."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+WEIGHT_SOURCES = ("blueprint", "defaulted", "edited")
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    value: int
+    label: str
+
+
+DEFAULT_RATING_SCALE: tuple[ScaleLevel, ...] = (
+    ScaleLevel(1, "Does not meet"),
+    ScaleLevel(2, "Developing"),
+    ScaleLevel(3, "Meets"),
+    ScaleLevel(4, "Exceeds"),
+)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    meets: str
+    exceeds: str
+    weight: float
+    weight_source: str  # one of WEIGHT_SOURCES
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    title: str
+    minutes_min: int | None
+    minutes_max: int | None
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AssessmentArea:
+    area: str
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Signals:
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+    red_flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedBlueprint:
+    title: str
+    slug: str
+    purpose: str
+    source_name: str
+    source_link: str
+    dimensions: tuple[Dimension, ...]
+    case_studies: tuple[CaseStudy, ...]
+    assess: tuple[AssessmentArea, ...]
+    signals: Signals
+    interview_loop: tuple[str, ...]
+    rating_scale: tuple[ScaleLevel, ...]
+    rating_scale_source: str  # "blueprint" or "default"
+    warnings: tuple[str, ...] = field(default=())
+
+    def content(self) -> dict:
+        """Everything a scorecard template is made of; the source file is not part of it."""
+        data = asdict(self)
+        for key in ("source_name", "source_link", "warnings"):
+            data.pop(key)
+        return data
+
+    @property
+    def content_hash(self) -> str:
+        """Same content gives the same hash whatever the file format it came from."""
+        canonical = json.dumps(self.content(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["content_hash"] = self.content_hash
+        return data

@@ -1,0 +1,35 @@
+"""Error pages in the app's layout, never with a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. If you submitted a form, "
+          "go back, reload the page and try again: your session may have expired."),
+    403: ("Not allowed", "You do not have permission to do that."),
+    404: ("Not found", "There is nothing here, or you do not have access to it."),
+    405: ("Method not allowed", "That action is not available here."),
+    413: ("Too large", "What you sent is larger than this site accepts."),
+    429: ("Too many attempts", "Too many attempts. Wait a few minutes and try again."),
+    500: ("Something went wrong", "An unexpected error occurred. It has been logged."),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render(code: int, detail: str | None = None):
+        title, message = MESSAGES.get(code, MESSAGES[500])
+        return render_template("errors/error.html", code=code, title=title,
+                               message=detail or message), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        detail = error.description if code == 429 else None
+        return render(code if code in MESSAGES else 500, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        return render(500)

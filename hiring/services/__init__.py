@@ -1,0 +1,1 @@
+"""Service functions: where one action touches several models."""

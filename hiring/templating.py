@@ -1,0 +1,39 @@
+"""Jinja filters and globals shared by every page (and the PDF packets)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+
+def fmt_weight(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def fmt_minutes(low: int | None, high: int | None) -> str:
+    if low is None:
+        return ""
+    return f"{low} min" if low == high or high is None else f"{low}\u2013{high} min"
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(fmt_weight, "weight")
+    app.add_template_filter(fmt_datetime, "datetime")
+    app.add_template_global(fmt_minutes, "minutes")
+    app.add_template_global(nav_items, "nav_items")
+
+
+def nav_items() -> list[dict]:
+    from flask import request, url_for
+
+    items = [("Roles", "roles.catalog")]
+    return [
+        {"label": label, "url": url_for(endpoint), "active": request.endpoint == endpoint}
+        for label, endpoint in items
+    ]
