@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, redirect, url_for
+from flask_login import current_user, login_required
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from .database import configure_engine, render_item
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,15 +31,42 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
     csrf.init_app(app)
+    _init_login(app)
+
+    from .security import init_security
+
+    init_security(app)
 
     from . import models  # noqa: F401  (register the tables with the metadata)
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
     from .cli import register_cli
     from .errors import register_error_handlers
     from .roles import bp as roles_bp
     from .templating import register_template_helpers
 
-    app.register_blueprint(roles_bp)
+    for blueprint in (auth_bp, roles_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    @app.get("/")
+    @login_required
+    def home():
+        """Each role starts where its work is."""
+        if current_user.role == "admin":
+            return redirect(url_for("admin.users"))
+        return redirect(url_for("roles.catalog"))
+
     register_error_handlers(app)
     register_template_helpers(app)
     register_cli(app)
     return app
+
+
+def _init_login(app: Flask) -> None:
+    from .auth import sessions  # noqa: F401  (registers the user loader)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are checked server-side instead

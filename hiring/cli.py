@@ -84,8 +84,11 @@ def seed_command() -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .cli_users import users_cli
+
     app.cli.add_command(blueprints_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(users_cli)
 
 
 def main() -> None:

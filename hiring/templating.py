@@ -29,11 +29,21 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(nav_items, "nav_items")
 
 
+NAV = (
+    ("Roles", "roles.catalog", "roles.view"),
+    ("Users", "admin.users", "users.manage"),
+    ("Audit log", "admin.audit", "audit.view"),
+)
+
+
 def nav_items() -> list[dict]:
     from flask import request, url_for
+    from flask_login import current_user
 
-    items = [("Roles", "roles.catalog")]
+    from .policy import has_permission
+
     return [
         {"label": label, "url": url_for(endpoint), "active": request.endpoint == endpoint}
-        for label, endpoint in items
+        for label, endpoint, permission in NAV
+        if has_permission(current_user, permission)
     ]

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 
 from hiring import create_app
 from hiring.extensions import db
@@ -53,6 +55,7 @@ def app_config(url: str, **extra) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_ENABLED": True,
         "SERVER_NAME": "localhost",
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in the app
     }
     config.update(extra)
     return config
@@ -80,9 +83,30 @@ def _drop_alembic_table() -> None:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own `g` and its own
+    database session. The test's session ends its transaction first (so a SQLite write lock
+    it holds cannot block the request) and forgets what it loaded (so it sees the result)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+def make_app(url: str, **extra):
+    app = create_app(app_config(url, **extra))
+    app.test_client_class = IsolatedClient
+    return app
+
+
 @pytest.fixture
 def app(database_url):
-    app = create_app(app_config(database_url))
+    app = make_app(database_url)
     with app.app_context():
         yield app
         db.session.remove()
@@ -100,3 +124,54 @@ def client(app):
 @pytest.fixture
 def backend(database_url) -> str:
     return "postgresql" if database_url.startswith("postgresql") else "sqlite"
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def people(app):
+    """One user of each kind, plus a deactivated one; all with PASSWORD."""
+    from hiring.auth.passwords import hash_password
+    from hiring.models import User
+
+    def make(email, role, active=True, name=None):
+        user = User(email=email, name=name or email.split("@")[0].title(), role=role,
+                    active=active, password_hash=hash_password(PASSWORD))
+        db.session.add(user)
+        return user
+
+    result = {
+        "admin": make("admin@example.com", "admin"),
+        "hiring_manager": make("hm@example.com", "hiring_manager"),
+        "interviewer": make("iv@example.com", "interviewer"),
+        "interviewer2": make("iv2@example.com", "interviewer"),
+        "deactivated": make("gone@example.com", "interviewer", active=False),
+    }
+    db.session.commit()
+    return result
+
+
+def csrf_from(html: str) -> str:
+    import re
+
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    page = client.get("/auth/login")
+    token = csrf_from(page.get_data(as_text=True))
+    return client.post("/auth/login", data={"email": email, "password": password,
+                                            "csrf_token": token})
+
+
+def csrf_for(client) -> str:
+    """A valid CSRF token for the client's current session."""
+    page = client.get("/auth/account" if _logged_in(client) else "/auth/login")
+    return csrf_from(page.get_data(as_text=True))
+
+
+def _logged_in(client) -> bool:
+    return client.get("/auth/account").status_code == 200

@@ -8,8 +8,15 @@ from .roles import (
     TemplateSignal,
     TemplateVersion,
 )
+from .users import ROLE_LABELS, ROLES, AuditEvent, User, UserSession, hash_token
 
 __all__ = [
+    "ROLES",
+    "ROLE_LABELS",
+    "AuditEvent",
+    "User",
+    "UserSession",
+    "hash_token",
     "Role",
     "TemplateAssessmentArea",
     "TemplateCaseStudy",

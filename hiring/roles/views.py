@@ -6,11 +6,13 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Role, TemplateVersion
+from ..policy import requires
 from ..services.blueprints import latest_templates
 from . import bp
 
 
 @bp.get("/")
+@requires("roles.view")
 def catalog():
     return render_template("roles/catalog.html", templates=latest_templates())
 
@@ -31,6 +33,7 @@ def _template_query(slug: str):
 
 @bp.get("/<slug>")
 @bp.get("/<slug>/v<int:version>")
+@requires("roles.view")
 def detail(slug: str, version: int | None = None):
     query = _template_query(slug)
     if version is None:

@@ -1,0 +1,7 @@
+"""Admin pages: users and the audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import views  # noqa: E402,F401

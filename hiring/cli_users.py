@@ -1,0 +1,78 @@
+"""`flask users ...`: create accounts from the command line, and the first admin."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from sqlalchemy import func, select
+
+from .audit import record
+from .auth.passwords import generate_password, hash_password
+from .extensions import db
+from .models import ROLES, User
+from .validators import EMAIL, PASSWORD_MAX, PASSWORD_MIN, normalise_email
+
+
+@click.group("users", help="Manage user accounts.")
+def users_cli() -> None:
+    pass
+
+
+def _create(email: str, role: str, name: str, password: str) -> User:
+    user = User(email=email, name=name, role=role, active=True,
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record("user_created", actor_email="cli", target=f"user:{user.id}",
+           details={"email": email, "role": role, "via": "cli"})
+    db.session.commit()
+    return user
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", default="", help="Display name (default: the part before @).")
+@click.option("--generate-password", "generate", is_flag=True,
+              help="Generate a password and print it once instead of prompting.")
+def create_command(email: str, role: str, name: str, generate: bool) -> None:
+    """Create a user. Prompts for a password, or generates one and prints it once."""
+    email = normalise_email(email)
+    if not EMAIL.match(email):
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        click.secho(f"error: a user with email {email} already exists", fg="red", err=True)
+        sys.exit(1)
+    if generate:
+        password, show = generate_password(), True
+    else:
+        password = click.prompt("Password (empty to generate one)", hide_input=True,
+                                confirmation_prompt=True, default="", show_default=False)
+        show = not password
+        password = password or generate_password()
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        click.secho(f"error: passwords have {PASSWORD_MIN} to {PASSWORD_MAX} characters",
+                    fg="red", err=True)
+        sys.exit(1)
+    user = _create(email, role, name.strip() or email.split("@")[0], password)
+    click.echo(f"Created {user.role} {user.email}.")
+    if show:
+        click.echo(f"Password (shown once): {password}")
+
+
+@users_cli.command("bootstrap")
+def bootstrap_command() -> None:
+    """When there are no users at all, create one admin and print its password once."""
+    if db.session.scalar(select(func.count()).select_from(User)):
+        return
+    email = normalise_email(os.environ.get("HIRING_ADMIN_EMAIL") or "admin@hiring.local")
+    password = generate_password()
+    _create(email, "admin", "Administrator", password)
+    click.echo("")
+    click.secho("  First run: an admin account was created.", bold=True)
+    click.echo(f"  Email:    {email}")
+    click.echo(f"  Password: {password}")
+    click.echo("  This is shown only once. Log in and change it under your account.")
+    click.echo("")

@@ -1,0 +1,96 @@
+"""People, their login sessions and the security audit log."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+ROLES = ("admin", "hiring_manager", "interviewer")
+ROLE_LABELS = {"admin": "Admin", "hiring_manager": "Hiring manager", "interviewer": "Interviewer"}
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'hiring_manager', 'interviewer')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login protocol; the id it stores is the login session's token (see UserSession).
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        raise NotImplementedError("log in through hiring.auth.sessions.start_session")
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class UserSession(db.Model):
+    """One login. The browser's cookie holds a random token whose hash is stored here, so
+    logging out (deleting the row) makes a copied cookie worthless."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client_address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class AuditEvent(db.Model):
+    """Append-only record of security events. Never holds passwords or tokens."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(40), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    actor_email: Mapped[str] = mapped_column(String(254), default="")
+    target: Mapped[str] = mapped_column(String(200), default="")
+    client_address: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_is_append_only(session, _context, _instances):
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise PermissionError("the audit log is append-only")
