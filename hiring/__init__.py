@@ -42,19 +42,23 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .cli import register_cli
     from .errors import register_error_handlers
+    from .policy_rules import register as register_policy_rules
+    from .requisitions import bp as requisitions_bp
     from .roles import bp as roles_bp
+    from .scorecards import bp as scorecards_bp
     from .templating import register_template_helpers
 
-    for blueprint in (auth_bp, roles_bp, admin_bp):
+    register_policy_rules()
+    for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")
     @login_required
     def home():
         """Each role starts where its work is."""
-        if current_user.role == "admin":
-            return redirect(url_for("admin.users"))
-        return redirect(url_for("roles.catalog"))
+        if current_user.role == "interviewer":
+            return redirect(url_for("scorecards.my_interviews"))
+        return redirect(url_for("requisitions.index"))
 
     register_error_handlers(app)
     register_template_helpers(app)

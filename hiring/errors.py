@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. If you submitted a form, "
@@ -26,7 +26,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        detail = error.description if code == 429 else None
+        # Our own abort(400, "...") messages are for the user; library defaults are not.
+        ours = type(error) in (BadRequest, Forbidden) and error.description != type(
+            error).description
+        detail = error.description if code == 429 or ours else None
         return render(code if code in MESSAGES else 500, detail)
 
     @app.errorhandler(Exception)

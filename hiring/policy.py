@@ -26,6 +26,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "account.manage_own": ALL,
     "users.manage": ADMIN,
     "audit.view": ADMIN,
+    "requisitions.view": STAFF,
+    "requisitions.manage": ADMIN,
+    "weights.adjust": STAFF,
+    "interviews.mine": ALL,
+    "scorecards.write": ALL,
+    "scorecards.view": ALL,
+    "debriefs.view": ALL,
+    "decisions.record": STAFF,
 }
 
 # Object-level rules: (action, type name) -> predicate(user, obj). Later features add theirs

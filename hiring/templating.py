@@ -27,9 +27,13 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_global(fmt_minutes, "minutes")
     app.add_template_global(nav_items, "nav_items")
+    app.add_template_global(can_current_user, "can")
+    app.add_template_global(lambda: set(app.view_functions), "endpoints")
 
 
 NAV = (
+    ("My interviews", "scorecards.my_interviews", "interviews.mine"),
+    ("Requisitions", "requisitions.index", "requisitions.view"),
     ("Roles", "roles.catalog", "roles.view"),
     ("Users", "admin.users", "users.manage"),
     ("Audit log", "admin.audit", "audit.view"),
@@ -47,3 +51,11 @@ def nav_items() -> list[dict]:
         for label, endpoint, permission in NAV
         if has_permission(current_user, permission)
     ]
+
+
+def can_current_user(action: str, obj=None) -> bool:
+    from flask_login import current_user
+
+    from .policy import can
+
+    return can(current_user, action, obj)

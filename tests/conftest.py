@@ -175,3 +175,58 @@ def csrf_for(client) -> str:
 
 def _logged_in(client) -> bool:
     return client.get("/auth/account").status_code == 200
+
+
+@pytest.fixture
+def loop(app, people):
+    """A requisition owned by hm@ for the Engineering Manager role, one candidate and a loop:
+    iv@ (focus: first two dimensions), hm@ (also interviewing: blind until submitting),
+    peer@ (already submitted), plus a spare interview; and a second requisition owned by
+    another hiring manager."""
+    from datetime import UTC, datetime
+
+    from hiring.auth.passwords import hash_password
+    from hiring.core.blueprint_parser import parse_file
+    from hiring.models import Candidate, Interview, Requisition, User
+    from hiring.services.blueprints import store_blueprint
+    from hiring.services.scorecards import ScorecardInput, get_or_create, save
+
+    template = store_blueprint(parse_file(SEED / "engineering-manager.json")).template
+    peer = User(email="peer@example.com", name="Pat Peer", role="interviewer",
+                password_hash=hash_password(PASSWORD))
+    hm2 = User(email="hm2@example.com", name="Other Manager", role="hiring_manager",
+               password_hash=hash_password(PASSWORD))
+    db.session.add_all([peer, hm2])
+    req = Requisition(title="EM, Payments", team="Payments", template=template,
+                      hiring_manager=people["hiring_manager"])
+    other_req = Requisition(title="EM, Search", team="Search", template=template,
+                            hiring_manager=hm2)
+    candidate = Candidate(requisition=req, name="Casey Candidate", email="casey@example.com")
+    other_candidate = Candidate(requisition=other_req, name="Other Candidate")
+    when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    dims = template.dimensions
+    mine = Interview(candidate=candidate, interviewer=people["interviewer"], kind="technical",
+                     scheduled_at=when, focus=dims[:2], case_study=template.case_studies[0])
+    hm_interview = Interview(candidate=candidate, interviewer=people["hiring_manager"],
+                             kind="hiring_manager", scheduled_at=when, focus=dims[2:4])
+    peer_interview = Interview(candidate=candidate, interviewer=peer, kind="people_leadership",
+                               scheduled_at=when, focus=dims[4:])
+    spare = Interview(candidate=candidate, interviewer=people["interviewer2"], kind="other",
+                      scheduled_at=when)
+    other_interview = Interview(candidate=other_candidate, interviewer=hm2, kind="technical",
+                                scheduled_at=when, focus=dims[:1])
+    db.session.add_all([req, other_req, candidate, other_candidate, mine, hm_interview,
+                        peer_interview, spare, other_interview])
+    db.session.commit()
+    peer_card = get_or_create(peer_interview, peer)
+    evidence = "Walked through a concrete incident review with metrics and follow-ups."
+    save(peer_card, ScorecardInput(ratings={d.id: (3, evidence) for d in dims[4:]},
+                                   overall=3), peer_card.lock_version, submit=True)
+    other_card = get_or_create(other_interview, hm2)
+    save(other_card, ScorecardInput(ratings={dims[0].id: (2, evidence)}, overall=2),
+         other_card.lock_version, submit=True)
+    return {"template": template, "requisition": req, "candidate": candidate,
+            "interview": mine, "hm_interview": hm_interview, "peer_interview": peer_interview,
+            "spare": spare, "peer_card": peer_card, "peer": peer, "hm2": hm2,
+            "other_requisition": other_req, "other_candidate": other_candidate,
+            "other_interview": other_interview, "other_card": other_card}

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.access import LOGIN, PRINCIPALS, call, client_for, outcome
-from tests.conftest import SEED
 
 A, IV, H, D = "admin", "interviewer", "hiring_manager", "deactivated"
 
@@ -20,6 +19,11 @@ def same(code, **overrides):
 
 def admin_only(code):
     return same(403, admin=code)
+
+
+def staff(code):
+    """Admins and hiring managers; interviewers are refused at the route."""
+    return same(403, admin=code, hiring_manager=code)
 
 
 EXPECTED = {
@@ -41,12 +45,46 @@ EXPECTED = {
     ("admin.deactivate_user", "POST"): admin_only(302),
     ("admin.activate_user", "POST"): admin_only(302),
     ("admin.audit", "GET"): admin_only(200),
+    ("requisitions.index", "GET"): staff(200),
+    ("requisitions.new", "GET"): admin_only(200),
+    ("requisitions.new", "POST"): admin_only(200),  # empty form: errors shown
+    ("requisitions.detail", "GET"): staff(200),
+    ("requisitions.edit", "GET"): admin_only(200),
+    ("requisitions.edit", "POST"): admin_only(302),  # absent fields keep their values
+    ("requisitions.weights", "GET"): staff(200),
+    ("requisitions.weights", "POST"): staff(200),
+    ("requisitions.new_candidate", "GET"): admin_only(200),
+    ("requisitions.new_candidate", "POST"): admin_only(200),
+    ("requisitions.candidate", "GET"): staff(200),
+    ("requisitions.edit_candidate", "GET"): admin_only(200),
+    ("requisitions.edit_candidate", "POST"): admin_only(302),
+    ("requisitions.new_interview", "GET"): admin_only(200),
+    ("requisitions.new_interview", "POST"): admin_only(200),
+    ("requisitions.edit_interview", "GET"): admin_only(200),
+    ("requisitions.edit_interview", "POST"): admin_only(302),
+    ("requisitions.delete_interview", "POST"): admin_only(302),
+    ("requisitions.suggest", "POST"): admin_only(302),
+    ("scorecards.my_interviews", "GET"): same(200),
+    # iv@'s own interview: only iv@ writes it; the owner and admins may see it, not write it
+    ("scorecards.fill", "GET"): same(403, interviewer=200),
+    ("scorecards.fill", "POST"): same(403, interviewer=422),  # no version: nothing saved
+    ("scorecards.autosave", "POST"): same(403, interviewer=422),
+    # peer@'s submitted scorecard: iv@ and hm@ interview the candidate and have not
+    # submitted, so for them it does not exist; the admin sees it but may not amend it
+    ("scorecards.view", "GET"): same(404, admin=200),
+    ("scorecards.amend_view", "GET"): same(404, admin=403),
+    ("scorecards.amend_view", "POST"): same(404, admin=403),
 }
 
 
-def url_values(people) -> dict:
-    return {"slug": "engineering-manager", "version": 1, "filename": "app.css",
-            "user_id": people["interviewer2"].id}
+def url_values(people, loop, endpoint: str) -> dict:
+    values = {"slug": "engineering-manager", "version": 1, "filename": "app.css",
+              "user_id": people["interviewer2"].id,
+              "requisition_id": loop["requisition"].id, "candidate_id": loop["candidate"].id,
+              "interview_id": loop["interview"].id, "scorecard_id": loop["peer_card"].id}
+    if endpoint == "requisitions.delete_interview":
+        values["interview_id"] = loop["spare"].id
+    return values
 
 
 def routes(app):
@@ -63,17 +101,49 @@ def test_every_route_has_an_expectation(app):
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
-def test_access_matrix(app, people, principal):
-    app.test_cli_runner().invoke(args=["blueprints", "import",
-                                       str(SEED / "engineering-manager.json")])
+def test_access_matrix(app, people, loop, principal):
     from flask import url_for
     failures = []
     for rule, method in routes(app):
         expected = EXPECTED[(rule.endpoint, method)][principal]
-        values = {k: v for k, v in url_values(people).items() if k in rule.arguments}
+        values = {k: v for k, v in url_values(people, loop, rule.endpoint).items()
+                  if k in rule.arguments}
         url = url_for(rule.endpoint, **values, _external=False)
         client, token = client_for(app, principal)
         got = outcome(call(client, method, url, token))
         if got != expected:
             failures.append(f"{method} {url}: expected {expected}, got {got}")
     assert failures == []
+
+
+SWAPPABLE = {
+    # endpoint, method: which fixture object the id comes from
+    ("requisitions.detail", "GET"): ("requisition_id", "other_requisition"),
+    ("requisitions.weights", "GET"): ("requisition_id", "other_requisition"),
+    ("requisitions.weights", "POST"): ("requisition_id", "other_requisition"),
+    ("requisitions.candidate", "GET"): ("candidate_id", "other_candidate"),
+    ("scorecards.fill", "GET"): ("interview_id", "other_interview"),
+    ("scorecards.fill", "POST"): ("interview_id", "other_interview"),
+    ("scorecards.autosave", "POST"): ("interview_id", "other_interview"),
+    ("scorecards.view", "GET"): ("scorecard_id", "other_card"),
+    ("scorecards.amend_view", "GET"): ("scorecard_id", "other_card"),
+    ("scorecards.amend_view", "POST"): ("scorecard_id", "other_card"),
+}
+
+
+@pytest.mark.parametrize("principal", ["interviewer", "hiring_manager"])
+def test_a_peers_object_id_in_any_url_is_404(app, people, loop, principal):
+    """hm2@ owns another requisition, candidate, interview and scorecard: swapping their ids
+    into the URLs this principal may otherwise use answers 404, never 403 or 200."""
+    from flask import url_for
+    client, token = client_for(app, principal)
+    failures = []
+    for (endpoint, method), (arg, key) in SWAPPABLE.items():
+        if EXPECTED[(endpoint, method)][principal] in (403, LOGIN):
+            continue  # refused at the route already
+        url = url_for(endpoint, **{arg: loop[key].id})
+        got = outcome(call(client, method, url, token))
+        if got != 404:
+            failures.append(f"{method} {url}: got {got}")
+    assert failures == []
+    assert len(SWAPPABLE) == 10

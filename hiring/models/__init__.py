@@ -1,5 +1,21 @@
 """Database models. Import from here."""
 
+from .hiring import (
+    CANDIDATE_STAGES,
+    INTERVIEW_KINDS,
+    OVERALL,
+    REQUISITION_STATUSES,
+    Candidate,
+    Interview,
+    InterviewFocus,
+    Requisition,
+    Scorecard,
+    ScorecardAmendment,
+    ScorecardRating,
+    ScorecardRedFlag,
+    ScorecardSignal,
+    WeightAdjustment,
+)
 from .roles import (
     Role,
     TemplateAssessmentArea,
@@ -11,6 +27,20 @@ from .roles import (
 from .users import ROLE_LABELS, ROLES, AuditEvent, User, UserSession, hash_token
 
 __all__ = [
+    "CANDIDATE_STAGES",
+    "INTERVIEW_KINDS",
+    "OVERALL",
+    "REQUISITION_STATUSES",
+    "Candidate",
+    "Interview",
+    "InterviewFocus",
+    "Requisition",
+    "Scorecard",
+    "ScorecardAmendment",
+    "ScorecardRating",
+    "ScorecardRedFlag",
+    "ScorecardSignal",
+    "WeightAdjustment",
     "ROLES",
     "ROLE_LABELS",
     "AuditEvent",

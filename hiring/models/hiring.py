@@ -1,0 +1,250 @@
+"""Requisitions, candidates, interview loops and scorecards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+from .roles import TemplateCaseStudy, TemplateDimension, TemplateSignal, TemplateVersion
+from .users import User
+
+REQUISITION_STATUSES = {"open": "Open", "on_hold": "On hold", "closed": "Closed"}
+CANDIDATE_STAGES = {
+    "applied": "Applied", "screening": "Screening", "interviewing": "Interviewing",
+    "debrief": "Debrief", "offer": "Offer", "hired": "Hired", "rejected": "Rejected",
+    "withdrawn": "Withdrawn",
+}
+INTERVIEW_KINDS = {
+    "case_study": "Case study", "technical": "Technical", "people_leadership":
+    "People leadership", "hiring_manager": "Hiring manager", "behavioral": "Behavioral",
+    "cross_functional": "Cross-functional", "other": "Other",
+}
+# The overall recommendation has no neutral option.
+OVERALL = {1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}
+
+
+class Requisition(db.Model):
+    __tablename__ = "requisition"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'on_hold', 'closed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    team: Mapped[str] = mapped_column(String(200), default="")
+    template_id: Mapped[int] = mapped_column(ForeignKey("template_version.id"), index=True)
+    hiring_manager_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # Decision settings for the debrief; None means the documented default.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    template: Mapped[TemplateVersion] = relationship()
+    hiring_manager: Mapped[User] = relationship()
+    candidates: Mapped[list[Candidate]] = relationship(
+        back_populates="requisition", order_by="Candidate.name"
+    )
+    weight_changes: Mapped[list[WeightAdjustment]] = relationship(
+        back_populates="requisition", order_by="WeightAdjustment.id"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return REQUISITION_STATUSES.get(self.status, self.status)
+
+    def effective_weights(self) -> dict[int, float]:
+        """dimension id -> weight in percent, the latest adjustment winning."""
+        weights = {d.id: d.weight for d in self.template.dimensions}
+        for change in self.weight_changes:
+            weights[change.dimension_id] = change.weight
+        return weights
+
+
+class WeightAdjustment(db.Model):
+    """A recorded change of one dimension's weight for one requisition, with its reason."""
+
+    __tablename__ = "weight_adjustment"
+    __table_args__ = (CheckConstraint("weight >= 0", name="weight_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisition.id"), index=True)
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("template_dimension.id"))
+    weight: Mapped[float]
+    previous_weight: Mapped[float]
+    rationale: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    requisition: Mapped[Requisition] = relationship(back_populates="weight_changes")
+    dimension: Mapped[TemplateDimension] = relationship()
+    changed_by: Mapped[User] = relationship()
+
+
+class Candidate(db.Model):
+    """A person on a requisition. No demographic data is stored, by design."""
+
+    __tablename__ = "candidate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisition.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    stage: Mapped[str] = mapped_column(String(20), default="applied")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    requisition: Mapped[Requisition] = relationship(back_populates="candidates")
+    interviews: Mapped[list[Interview]] = relationship(
+        back_populates="candidate", order_by="Interview.scheduled_at"
+    )
+
+    @property
+    def stage_label(self) -> str:
+        return CANDIDATE_STAGES.get(self.stage, self.stage)
+
+
+class Interview(db.Model):
+    __tablename__ = "interview"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    interviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    case_study_id: Mapped[int | None] = mapped_column(ForeignKey("template_case_study.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="interviews")
+    interviewer: Mapped[User] = relationship()
+    case_study: Mapped[TemplateCaseStudy | None] = relationship()
+    focus: Mapped[list[TemplateDimension]] = relationship(
+        secondary="interview_focus", order_by="TemplateDimension.position"
+    )
+    scorecards: Mapped[list[Scorecard]] = relationship(back_populates="interview")
+
+    @property
+    def kind_label(self) -> str:
+        return INTERVIEW_KINDS.get(self.kind, self.kind)
+
+    @property
+    def scorecard(self) -> Scorecard | None:
+        return next((s for s in self.scorecards if s.author_id == self.interviewer_id), None)
+
+
+class InterviewFocus(db.Model):
+    __tablename__ = "interview_focus"
+
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id"), primary_key=True)
+    dimension_id: Mapped[int] = mapped_column(
+        ForeignKey("template_dimension.id"), primary_key=True
+    )
+
+
+class Scorecard(db.Model):
+    """One interviewer's feedback on one interview. `lock_version` makes concurrent saves
+    fail loudly (StaleDataError) instead of silently overwriting each other."""
+
+    __tablename__ = "scorecard"
+    __table_args__ = (
+        UniqueConstraint("interview_id", "author_id"),
+        CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
+        CheckConstraint("overall IS NULL OR overall BETWEEN 1 AND 4", name="overall_in_scale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interview_id: Mapped[int] = mapped_column(ForeignKey("interview.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    overall: Mapped[int | None]
+    case_notes: Mapped[str] = mapped_column(Text, default="")
+    other_concern: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    interview: Mapped[Interview] = relationship(back_populates="scorecards")
+    author: Mapped[User] = relationship()
+    ratings: Mapped[list[ScorecardRating]] = relationship(
+        back_populates="scorecard", cascade="all, delete-orphan"
+    )
+    signals: Mapped[list[ScorecardSignal]] = relationship(cascade="all, delete-orphan")
+    red_flags: Mapped[list[ScorecardRedFlag]] = relationship(cascade="all, delete-orphan")
+    amendments: Mapped[list[ScorecardAmendment]] = relationship(
+        order_by="ScorecardAmendment.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == "submitted"
+
+
+class ScorecardRating(db.Model):
+    """A rating on one dimension; rating None means "not assessed", never a low score."""
+
+    __tablename__ = "scorecard_rating"
+    __table_args__ = (UniqueConstraint("scorecard_id", "dimension_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"), index=True)
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("template_dimension.id"))
+    rating: Mapped[int | None]
+    evidence: Mapped[str] = mapped_column(Text, default="")
+
+    scorecard: Mapped[Scorecard] = relationship(back_populates="ratings")
+    dimension: Mapped[TemplateDimension] = relationship()
+
+
+class ScorecardSignal(db.Model):
+    """A strong or weak signal the interviewer observed."""
+
+    __tablename__ = "scorecard_signal"
+    __table_args__ = (UniqueConstraint("scorecard_id", "signal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"), index=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("template_signal.id"))
+
+    signal: Mapped[TemplateSignal] = relationship()
+
+
+class ScorecardRedFlag(db.Model):
+    __tablename__ = "scorecard_red_flag"
+    __table_args__ = (UniqueConstraint("scorecard_id", "signal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"), index=True)
+    signal_id: Mapped[int] = mapped_column(ForeignKey("template_signal.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    signal: Mapped[TemplateSignal] = relationship()
+
+
+class ScorecardAmendment(db.Model):
+    """An edit after submission: who, when, why, and the scorecard before and after."""
+
+    __tablename__ = "scorecard_amendment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecard.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+
+    author: Mapped[User] = relationship()

@@ -1,0 +1,150 @@
+"""The scorecard form, built per interview from the role's template version."""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..models import OVERALL, Interview, TemplateVersion
+from ..services.scorecards import ScorecardInput
+from ..validators import no_nul
+
+NOT_ASSESSED = ""
+FIELD_PATTERN = re.compile(r"^(rating|evidence|signal|flag|flag_note)_(\d+)$")
+
+
+def _version(_form, field) -> None:
+    if not (field.data or "").isdigit():
+        raise ValidationError("The form was altered (bad version). Reload the page.")
+
+
+class ScorecardBase(FlaskForm):
+    lock_version = HiddenField(validators=[_version])
+    overall = RadioField(
+        "Overall recommendation",
+        choices=[SelectChoice(str(k), v) for k, v in OVERALL.items()],
+        validate_choice=False,
+    )
+
+    def validate_overall(self, field) -> None:
+        if field.data not in (None, "", "None") and field.data not in {str(k) for k in OVERALL}:
+            raise ValidationError("Choose Strong no, No, Yes or Strong yes.")
+
+
+class AmendForm(FlaskForm):
+    reason = TextAreaField("Reason for the amendment",
+                           validators=[DataRequired("Say why you are changing a submitted "
+                                                    "scorecard."), Length(max=2000), no_nul])
+
+
+def build_form(interview: Interview, template: TemplateVersion, **kwargs):
+    """A form class with one rating and one evidence field per dimension, a box per signal
+    and a box plus note per red flag."""
+    max_len = current_app.config["NOTE_MAX_LENGTH"]
+    text = [Length(max=max_len, message=f"Keep this under {max_len:,} characters."), no_nul]
+    scale = [SelectChoice(NOT_ASSESSED, "Not assessed")] + [
+        SelectChoice(str(lv["value"]), f'{lv["value"]} {lv["label"]}')
+        for lv in template.rating_scale
+    ]
+
+    class ScorecardForm(ScorecardBase):
+        pass
+
+    ScorecardForm.other_concern = TextAreaField("Other concern", validators=text)
+    ScorecardForm.case_notes = TextAreaField("Case study notes", validators=text)
+    for dim in template.dimensions:
+        setattr(ScorecardForm, f"rating_{dim.id}", RadioField(
+            f"Rating for {dim.name}", choices=scale, default=NOT_ASSESSED,
+            validate_choice=False))
+        setattr(ScorecardForm, f"evidence_{dim.id}", TextAreaField(
+            f"Evidence for {dim.name}", validators=text))
+    for signal in template.signals:
+        if signal.kind == "red_flag":
+            setattr(ScorecardForm, f"flag_{signal.id}", BooleanField(signal.text))
+            setattr(ScorecardForm, f"flag_note_{signal.id}", TextAreaField(
+                "What happened", validators=text))
+        else:
+            setattr(ScorecardForm, f"signal_{signal.id}", BooleanField(signal.text))
+    form = ScorecardForm(**kwargs)  # formdata defaults to the submitted request.form
+    form.interview, form.template = interview, template
+    return form
+
+
+def unknown_fields(form, posted_keys) -> list[str]:
+    """Posted fields that name a dimension or signal this template does not have."""
+    return sorted(k for k in posted_keys if FIELD_PATTERN.match(k) and k not in form._fields)
+
+
+def check(form, final: bool) -> bool:
+    """Field validation, the scale, and, when submitting, completeness."""
+    ok = form.validate()
+    scale = {str(v) for v in form.template.scale_values}
+    focus = {d.id for d in form.interview.focus}
+    min_len = current_app.config["EVIDENCE_MIN_LENGTH"]
+    for dim in form.template.dimensions:
+        rating, evidence = form[f"rating_{dim.id}"], form[f"evidence_{dim.id}"]
+        value = rating.data or NOT_ASSESSED
+        if value not in scale and value != NOT_ASSESSED:
+            rating.errors = [f"Choose a rating from {min(scale)} to {max(scale)}, or Not assessed."]
+            ok = False
+            continue
+        if not final:
+            continue
+        if dim.id in focus and value == NOT_ASSESSED:
+            rating.errors = [f"{dim.name} is a focus of this interview: rate it."]
+            ok = False
+        if value != NOT_ASSESSED and len((evidence.data or "").strip()) < min_len:
+            evidence.errors = [f"Write the evidence for this rating: what the candidate said or "
+                               f"did (at least {min_len} characters)."]
+            ok = False
+    if final and not form.overall.data:
+        form.overall.errors = ["Choose an overall recommendation."]
+        ok = False
+    for signal in form.template.signals_of("red_flag"):
+        if form[f"flag_{signal.id}"].data and final and not (
+                form[f"flag_note_{signal.id}"].data or "").strip():
+            form[f"flag_note_{signal.id}"].errors = ["Say what you saw that raised this flag."]
+            ok = False
+    return ok
+
+
+def to_input(form) -> ScorecardInput:
+    data = ScorecardInput(
+        overall=int(form.overall.data) if form.overall.data else None,
+        case_notes=form.case_notes.data or "",
+        other_concern=form.other_concern.data or "",
+    )
+    for dim in form.template.dimensions:
+        value = form[f"rating_{dim.id}"].data or NOT_ASSESSED
+        evidence = form[f"evidence_{dim.id}"].data or ""
+        if value != NOT_ASSESSED or evidence.strip():
+            data.ratings[dim.id] = (int(value) if value else None, evidence)
+    for signal in form.template.signals:
+        if signal.kind == "red_flag":
+            if form[f"flag_{signal.id}"].data:
+                data.red_flags[signal.id] = form[f"flag_note_{signal.id}"].data or ""
+        elif form[f"signal_{signal.id}"].data:
+            data.signals.add(signal.id)
+    return data
+
+
+def form_data_from(scorecard) -> dict:
+    """Initial form values from a stored scorecard."""
+    values = {"lock_version": str(scorecard.lock_version),
+              "overall": str(scorecard.overall) if scorecard.overall else "",
+              "case_notes": scorecard.case_notes, "other_concern": scorecard.other_concern}
+    for rating in scorecard.ratings:
+        values[f"rating_{rating.dimension_id}"] = (
+            str(rating.rating) if rating.rating is not None else NOT_ASSESSED)
+        values[f"evidence_{rating.dimension_id}"] = rating.evidence
+    for signal in scorecard.signals:
+        values[f"signal_{signal.signal_id}"] = True
+    for flag in scorecard.red_flags:
+        values[f"flag_{flag.signal_id}"] = True
+        values[f"flag_note_{flag.signal_id}"] = flag.note
+    return values

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Candidate, Interview, Requisition, Scorecard, TemplateVersion
+from ..models.base import utcnow
+from ..policy import authorize, requires
+from ..services.scorecards import (
+    ScorecardConflict,
+    ScorecardLocked,
+    amend,
+    get_or_create,
+    save,
+)
+from . import bp
+from .forms import AmendForm, build_form, check, form_data_from, to_input, unknown_fields
+
+CONFLICT = ("This scorecard was saved somewhere else (another tab or device) while you were "
+            "editing. Your text is still below: review it and save again to keep it.")
+
+
+def _interview_or_404(interview_id: int) -> Interview:
+    interview = db.session.scalar(
+        select(Interview).where(Interview.id == interview_id).options(
+            selectinload(Interview.focus),
+            selectinload(Interview.candidate).selectinload(Candidate.requisition)
+            .selectinload(Requisition.template).selectinload(TemplateVersion.dimensions),
+        ))
+    if interview is None:
+        abort(404)
+    return interview
+
+
+def _scorecard_or_404(scorecard_id: int) -> Scorecard:
+    scorecard = db.session.get(Scorecard, scorecard_id)
+    if scorecard is None:
+        abort(404)
+    return scorecard
+
+
+def _due(interview: Interview):
+    return interview.scheduled_at + timedelta(hours=current_app.config["SCORECARD_DUE_HOURS"])
+
+
+@bp.get("/interviews/mine")
+@requires("interviews.mine")
+def my_interviews():
+    interviews = db.session.scalars(
+        select(Interview).where(Interview.interviewer_id == current_user.id)
+        .options(selectinload(Interview.scorecards),
+                 selectinload(Interview.candidate).selectinload(Candidate.requisition))
+        .order_by(Interview.scheduled_at.desc())
+    ).all()
+    now = utcnow()
+    rows = []
+    for interview in interviews:
+        scorecard = interview.scorecard
+        due = _due(interview)
+        if scorecard is not None and scorecard.submitted:
+            state = "submitted"
+        elif interview.scheduled_at > now:
+            state = "upcoming"
+        else:
+            state = "overdue" if now > due else "due"
+        rows.append({"interview": interview, "scorecard": scorecard, "due": due,
+                     "state": state, "draft": scorecard is not None and not scorecard.submitted
+                     and scorecard.updated_at > scorecard.created_at})
+    return render_template("scorecards/mine.html", rows=rows)
+
+
+def _render_form(interview, form, scorecard, status=200, conflict=False):
+    return render_template("scorecards/form.html", interview=interview, form=form,
+                           scorecard=scorecard, template=form.template,
+                           focus={d.id for d in interview.focus}, conflict=conflict,
+                           due=_due(interview)), status
+
+
+@bp.route("/interviews/<int:interview_id>/scorecard", methods=["GET", "POST"])
+@requires("scorecards.write")
+def fill(interview_id: int):
+    interview = _interview_or_404(interview_id)
+    authorize("scorecards.write", interview)
+    template = interview.candidate.requisition.template
+    scorecard = get_or_create(interview, current_user)
+    if scorecard.submitted:
+        return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
+    if request.method == "GET":
+        form = build_form(interview, template, data=form_data_from(scorecard))
+        return _render_form(interview, form, scorecard)
+    form = build_form(interview, template)
+    if unknown_fields(form, request.form.keys()):
+        abort(400, "The form names a dimension or signal this role does not have.")
+    final = request.form.get("action") == "submit"
+    if not check(form, final=final):
+        flash("Nothing was saved: correct the fields marked below. Your text is kept.", "error")
+        return _render_form(interview, form, scorecard, status=422)
+    try:
+        save(scorecard, to_input(form), int(form.lock_version.data), submit=final)
+    except ScorecardConflict:
+        form.lock_version.data = str(db.session.get(Scorecard, scorecard.id).lock_version)
+        return _render_form(interview, form, scorecard, status=409, conflict=True)
+    except ScorecardLocked:
+        flash("This scorecard is already submitted; amend it to change it.", "warning")
+        return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
+    if final:
+        flash("Scorecard submitted. You can now see the rest of the panel's feedback.",
+              "success")
+        return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
+    flash("Draft saved.", "success")
+    return redirect(url_for("scorecards.fill", interview_id=interview.id))
+
+
+@bp.post("/interviews/<int:interview_id>/scorecard/autosave")
+@requires("scorecards.write")
+def autosave(interview_id: int):
+    """Debounced saves from the page's script: JSON in reply, never a redirect."""
+    interview = _interview_or_404(interview_id)
+    authorize("scorecards.write", interview)
+    scorecard = get_or_create(interview, current_user)
+    form = build_form(interview, interview.candidate.requisition.template)
+    if unknown_fields(form, request.form.keys()):
+        return jsonify(ok=False, error="unknown fields"), 400
+    if scorecard.submitted:
+        return jsonify(ok=False, error="submitted"), 409
+    if not check(form, final=False):
+        return jsonify(ok=False, error="invalid", fields={k: v for k, v in form.errors.items()
+                                                          if k != "csrf_token"}), 422
+    try:
+        save(scorecard, to_input(form), int(form.lock_version.data))
+    except ScorecardConflict:
+        return jsonify(ok=False, error="conflict", message=CONFLICT), 409
+    return jsonify(ok=True, version=scorecard.lock_version,
+                   saved_at=scorecard.updated_at.isoformat())
+
+
+@bp.get("/scorecards/<int:scorecard_id>")
+@requires("scorecards.view")
+def view(scorecard_id: int):
+    scorecard = _scorecard_or_404(scorecard_id)
+    authorize("scorecards.view", scorecard)
+    template = scorecard.interview.candidate.requisition.template
+    return render_template("scorecards/view.html", scorecard=scorecard, template=template,
+                           interview=scorecard.interview)
+
+
+@bp.route("/scorecards/<int:scorecard_id>/amend", methods=["GET", "POST"])
+@requires("scorecards.write")
+def amend_view(scorecard_id: int):
+    scorecard = _scorecard_or_404(scorecard_id)
+    authorize("scorecards.write", scorecard)
+    if not scorecard.submitted:
+        return redirect(url_for("scorecards.fill", interview_id=scorecard.interview_id))
+    interview = _interview_or_404(scorecard.interview_id)
+    template = interview.candidate.requisition.template
+    reason = AmendForm()
+    if request.method == "GET":
+        form = build_form(interview, template, data=form_data_from(scorecard))
+    else:
+        form = build_form(interview, template)
+        if unknown_fields(form, request.form.keys()):
+            abort(400, "The form names a dimension or signal this role does not have.")
+        valid = check(form, final=True) & reason.validate()
+        if valid:
+            try:
+                result = amend(scorecard, to_input(form), reason.reason.data, current_user,
+                               int(form.lock_version.data))
+            except ScorecardConflict:
+                flash(CONFLICT, "error")
+                form.lock_version.data = str(db.session.get(Scorecard, scorecard.id)
+                                             .lock_version)
+            else:
+                flash("Amendment saved; the earlier version is kept." if result else
+                      "Nothing changed, so no amendment was recorded.", "success")
+                return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
+    return render_template("scorecards/form.html", interview=interview, form=form,
+                           scorecard=scorecard, template=template, amend_form=reason,
+                           focus={d.id for d in interview.focus}, conflict=False,
+                           due=_due(interview))
+

@@ -1,0 +1,148 @@
+"""Saving, submitting and amending scorecards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import (
+    Interview,
+    Scorecard,
+    ScorecardAmendment,
+    ScorecardRating,
+    ScorecardRedFlag,
+    ScorecardSignal,
+    User,
+)
+from ..models.base import utcnow
+
+
+class ScorecardConflict(Exception):
+    """Someone saved the scorecard since this edit began."""
+
+
+class ScorecardLocked(Exception):
+    """The scorecard is submitted; only an amendment with a reason can change it."""
+
+
+@dataclass
+class ScorecardInput:
+    ratings: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    signals: set[int] = field(default_factory=set)
+    red_flags: dict[int, str] = field(default_factory=dict)
+    overall: int | None = None
+    case_notes: str = ""
+    other_concern: str = ""
+
+
+def get_or_create(interview: Interview, author: User) -> Scorecard:
+    """The author's scorecard for the interview, made on first use. Two tabs opening it at
+    once still make one row: the unique constraint decides and the loser reads it back."""
+    query = select(Scorecard).where(
+        Scorecard.interview_id == interview.id, Scorecard.author_id == author.id
+    )
+    scorecard = db.session.scalar(query)
+    if scorecard is not None:
+        return scorecard
+    try:
+        with db.session.begin_nested():
+            scorecard = Scorecard(interview_id=interview.id, author_id=author.id)
+            db.session.add(scorecard)
+        db.session.commit()
+        return scorecard
+    except IntegrityError:
+        db.session.rollback()
+        return db.session.scalars(query).one()
+
+
+def snapshot(scorecard: Scorecard) -> dict:
+    """The scorecard's content as plain data, for amendment history and comparisons."""
+    return {
+        "ratings": {
+            str(r.dimension_id): {"rating": r.rating, "evidence": r.evidence}
+            for r in sorted(scorecard.ratings, key=lambda r: r.dimension_id)
+        },
+        "signals": sorted(s.signal_id for s in scorecard.signals),
+        "red_flags": {str(f.signal_id): f.note for f in scorecard.red_flags},
+        "overall": scorecard.overall,
+        "case_notes": scorecard.case_notes,
+        "other_concern": scorecard.other_concern,
+    }
+
+
+def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
+    existing = {r.dimension_id: r for r in scorecard.ratings}
+    for dimension_id, (rating, evidence) in data.ratings.items():
+        row = existing.pop(dimension_id, None)
+        if row is None:
+            scorecard.ratings.append(ScorecardRating(
+                dimension_id=dimension_id, rating=rating, evidence=evidence))
+        else:
+            row.rating, row.evidence = rating, evidence
+    for row in existing.values():
+        scorecard.ratings.remove(row)
+    kept = {s.signal_id for s in scorecard.signals}
+    scorecard.signals = [s for s in scorecard.signals if s.signal_id in data.signals] + [
+        ScorecardSignal(signal_id=i) for i in sorted(data.signals - kept)]
+    flags = {f.signal_id: f for f in scorecard.red_flags}
+    for signal_id, note in data.red_flags.items():
+        if signal_id in flags:
+            flags[signal_id].note = note
+        else:
+            scorecard.red_flags.append(ScorecardRedFlag(signal_id=signal_id, note=note))
+    for signal_id, flag in flags.items():
+        if signal_id not in data.red_flags:
+            scorecard.red_flags.remove(flag)
+    scorecard.overall = data.overall
+    scorecard.case_notes = data.case_notes
+    scorecard.other_concern = data.other_concern
+    scorecard.updated_at = utcnow()  # always touch the row, so lock_version moves
+
+
+def _check_version(scorecard: Scorecard, expected_version: int) -> None:
+    """The edit began from the version now stored (checked before any change is made)."""
+    if scorecard.lock_version != expected_version:
+        db.session.rollback()
+        raise ScorecardConflict
+
+
+def _commit_versioned() -> None:
+    """Commit; a concurrent writer that got there first makes the UPDATE match no row."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ScorecardConflict from None
+
+
+def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
+         submit: bool = False) -> None:
+    if scorecard.submitted:
+        raise ScorecardLocked
+    _check_version(scorecard, expected_version)
+    _apply(scorecard, data)
+    if submit:
+        scorecard.status = "submitted"
+        scorecard.submitted_at = utcnow()
+    _commit_versioned()
+
+
+def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
+          expected_version: int) -> ScorecardAmendment | None:
+    """Change a submitted scorecard, keeping the earlier version. None if nothing changed."""
+    _check_version(scorecard, expected_version)
+    before = snapshot(scorecard)
+    _apply(scorecard, data)
+    after = snapshot(scorecard)
+    if after == before:
+        db.session.rollback()
+        return None
+    amendment = ScorecardAmendment(scorecard_id=scorecard.id, author_id=author.id,
+                                   reason=reason, before=before, after=after)
+    db.session.add(amendment)
+    _commit_versioned()
+    return amendment
