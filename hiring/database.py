@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-# GET and HEAD requests only read, so they begin deferred and do not hold the write lock.
+# How SQLite transactions begin; IMMEDIATE takes the write lock up front.
 sqlite_begin = ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
 
 BUSY_TIMEOUT_MS = 15000

@@ -132,6 +132,38 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def people(app):
     """One user of each kind, plus a deactivated one; all with PASSWORD."""
+    return make_people()
+
+
+@pytest.fixture
+def people_factory():
+    """For tests with their own app: make people and a two-interviewer loop on demand."""
+
+    def make():
+        from datetime import UTC, datetime
+
+        from hiring.core.blueprint_parser import parse_file
+        from hiring.models import Candidate, Interview, Requisition
+        from hiring.services.blueprints import store_blueprint
+
+        people = make_people()
+        template = store_blueprint(parse_file(SEED / "engineering-manager.json")).template
+        req = Requisition(title="EM", template=template, hiring_manager=people["hiring_manager"])
+        candidate = Candidate(requisition=req, name="Casey Candidate")
+        when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+        focus = template.dimensions[:2]
+        for key in ("interviewer", "interviewer2"):
+            people[key].active = True
+            db.session.add(Interview(candidate=candidate, interviewer=people[key],
+                                     kind="technical", scheduled_at=when, focus=focus))
+        db.session.add(req)
+        db.session.commit()
+        return {"people": people, "focus": [d.id for d in focus]}
+
+    return make
+
+
+def make_people():
     from hiring.auth.passwords import hash_password
     from hiring.models import User
 

@@ -50,7 +50,9 @@ def get_or_create(interview: Interview, author: User) -> Scorecard:
         return scorecard
     try:
         with db.session.begin_nested():
-            scorecard = Scorecard(interview_id=interview.id, author_id=author.id)
+            now = utcnow()  # equal stamps: "not yet edited"
+            scorecard = Scorecard(interview_id=interview.id, author_id=author.id,
+                                  created_at=now, updated_at=now)
             db.session.add(scorecard)
         db.session.commit()
         return scorecard

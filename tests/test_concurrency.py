@@ -1,0 +1,55 @@
+"""8 processes x 50 scorecard submissions at once: every one lands, none fails."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from hiring.auth.passwords import hash_password
+from hiring.core.blueprint_parser import parse_file
+from hiring.extensions import db
+from hiring.models import Candidate, Interview, Requisition, Scorecard, ScorecardRating, User
+from hiring.services.blueprints import store_blueprint
+from tests.concurrency_worker import submit_all
+from tests.conftest import SEED
+
+PROCESSES, PER_PROCESS = 8, 50
+EVIDENCE = "Concrete, specific evidence written by the interviewer after the loop."
+
+
+@pytest.mark.slow
+def test_concurrent_submissions_lose_nothing(app, database_url):
+    template = store_blueprint(parse_file(SEED / "software-engineering-manager.json")).template
+    interviewers = [User(email=f"load{i}@example.com", name=f"Load {i}", role="interviewer",
+                         password_hash=hash_password("x" * 12)) for i in range(PROCESSES)]
+    manager = User(email="loadhm@example.com", name="Load HM", role="hiring_manager",
+                   password_hash=hash_password("x" * 12))
+    requisition = Requisition(title="Load", template=template, hiring_manager=manager)
+    db.session.add_all([*interviewers, manager, requisition])
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    for c in range(PER_PROCESS):
+        candidate = Candidate(requisition=requisition, name=f"Candidate {c}")
+        for i, interviewer in enumerate(interviewers):
+            db.session.add(Interview(candidate=candidate, interviewer=interviewer,
+                                     kind="technical", scheduled_at=when,
+                                     focus=[template.dimensions[i % 6]]))
+    db.session.commit()
+    emails = [u.email for u in interviewers]
+    db.session.commit()  # hold no transaction (on SQLite, no lock) while the workers run
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
+        futures = [pool.submit(submit_all, database_url, email, EVIDENCE) for email in emails]
+        results = [f.result(timeout=240) for f in futures]
+
+    errors = [e for r in results for e in r["errors"]]
+    assert errors == []
+    assert sum(r["done"] for r in results) == PROCESSES * PER_PROCESS
+    submitted = db.session.scalar(select(func.count()).select_from(Scorecard)
+                                  .where(Scorecard.status == "submitted"))
+    assert submitted == PROCESSES * PER_PROCESS
+    assert db.session.scalar(select(func.count()).select_from(ScorecardRating)) == 400
