@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cli import register_cli
+    from .debriefs import bp as debriefs_bp
     from .errors import register_error_handlers
     from .policy_rules import register as register_policy_rules
     from .requisitions import bp as requisitions_bp
@@ -49,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .templating import register_template_helpers
 
     register_policy_rules()
-    for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp):
+    for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp, debriefs_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -10,7 +10,8 @@ from .models import AuditEvent, User
 EVENTS = (
     "login_success", "login_failure", "login_throttled", "logout", "session_expired",
     "password_changed", "user_created", "user_changed", "role_changed", "user_deactivated",
-    "user_reactivated", "access_denied",
+    "user_reactivated", "access_denied", "decision_recorded", "weights_changed",
+    "settings_changed",
 )
 
 

@@ -83,12 +83,27 @@ def seed_command() -> None:
     click.echo(f"Blueprints: {len(results)} checked, {created} new template version(s).")
 
 
+@click.command("demo")
+@click.option("--candidates", default=4, show_default=True)
+@click.option("--interviewers", default=5, show_default=True)
+def demo_command(candidates: int, interviewers: int) -> None:
+    """Add a demo requisition with candidates and submitted scorecards."""
+    from .services.demo import build_demo
+
+    requisition, passwords = build_demo(current_app.config["SEED_DIR"], candidates=candidates,
+                                        interviewers=interviewers)
+    click.echo(f"Demo requisition {requisition.id}: {requisition.title}")
+    for email, password in passwords.items():
+        click.echo(f"  {email}  password (shown once): {password}")
+
+
 def register_cli(app: Flask) -> None:
     from .cli_users import users_cli
 
     app.cli.add_command(blueprints_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
 
 
 def main() -> None:

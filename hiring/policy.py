@@ -78,20 +78,20 @@ def can(user, action: str, obj=None) -> bool:
     return has_permission(user, action)
 
 
-def _deny(code: int, action: str, target: str = "") -> None:
+def _deny(code: int, action: str, target: str = "", message: str | None = None) -> None:
     record_now("access_denied", actor=current_user if current_user.is_authenticated else None,
                target=target, details={"action": action, "status": code})
-    abort(code)
+    abort(code, message) if message else abort(code)
 
 
-def authorize(action: str, obj=None) -> None:
-    """Abort with 404 when obj is not visible to the current user, 403 when the action is
-    not allowed."""
+def authorize(action: str, obj=None, denied: str | None = None) -> None:
+    """Abort with 404 when obj is not visible to the current user, 403 (with `denied` as the
+    message, if given) when the action is not allowed."""
     target = f"{_type_name(obj).lower()}:{getattr(obj, 'id', '')}" if obj is not None else ""
     if obj is not None and not visible(current_user, obj):
         _deny(404, action, target)
     if not can(current_user, action, obj):
-        _deny(403, action, target)
+        _deny(403, action, target, denied)
 
 
 def requires(action: str):

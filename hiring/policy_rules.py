@@ -7,7 +7,7 @@ interviews the candidate is blind in the same way until they submit.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, inspect, select
 
 from .extensions import db
 from .models import Candidate, Interview, Requisition, Scorecard
@@ -25,8 +25,15 @@ def interviews_candidate(user, candidate_id: int) -> bool:
         Interview.candidate_id == candidate_id, Interview.interviewer_id == user.id))))
 
 
-def has_pending_own_feedback(user, candidate_id: int) -> bool:
-    """True while the user has an interview on the candidate without a submitted scorecard."""
+def has_pending_own_feedback(user, candidate: Candidate) -> bool:
+    """True while the user has an interview on the candidate without a submitted scorecard.
+    Uses the candidate's interviews when they are already loaded (the debrief loads them),
+    else asks the database."""
+    if "interviews" not in inspect(candidate).unloaded:
+        return any(i.interviewer_id == user.id and not any(
+            s.author_id == user.id and s.submitted for s in i.scorecards)
+            for i in candidate.interviews)
+    candidate_id = candidate.id
     submitted = exists().where(and_(
         Scorecard.interview_id == Interview.id, Scorecard.author_id == user.id,
         Scorecard.status == "submitted"))
@@ -37,11 +44,14 @@ def has_pending_own_feedback(user, candidate_id: int) -> bool:
 
 def may_see_feedback(user, candidate: Candidate) -> bool:
     """May this user see others' scorecards, aggregates and debriefs on this candidate?"""
-    if has_pending_own_feedback(user, candidate.id):
+    if has_pending_own_feedback(user, candidate):
         return False
     if owns(user, candidate.requisition):
         return True
-    return interviews_candidate(user, candidate.id)  # and every one of theirs is submitted
+    # an interviewer whose every interview is submitted
+    if "interviews" not in inspect(candidate).unloaded:
+        return any(i.interviewer_id == user.id for i in candidate.interviews)
+    return interviews_candidate(user, candidate.id)
 
 
 def _candidate_visible(user, candidate: Candidate) -> bool:

@@ -74,6 +74,12 @@ EXPECTED = {
     ("scorecards.view", "GET"): same(404, admin=200),
     ("scorecards.amend_view", "GET"): same(404, admin=403),
     ("scorecards.amend_view", "POST"): same(404, admin=403),
+    # iv@ and hm@ have not submitted on this candidate: the debrief waits for them
+    ("debriefs.debrief", "GET"): same(403, admin=200),
+    ("debriefs.decide", "POST"): same(403, admin=422),  # empty form: errors shown
+    ("debriefs.settings", "GET"): staff(200),
+    ("debriefs.settings", "POST"): staff(200),  # no rationale: errors shown
+    ("debriefs.compare", "GET"): staff(200),
 }
 
 
@@ -128,6 +134,10 @@ SWAPPABLE = {
     ("scorecards.view", "GET"): ("scorecard_id", "other_card"),
     ("scorecards.amend_view", "GET"): ("scorecard_id", "other_card"),
     ("scorecards.amend_view", "POST"): ("scorecard_id", "other_card"),
+    ("debriefs.debrief", "GET"): ("candidate_id", "other_candidate"),
+    ("debriefs.settings", "GET"): ("requisition_id", "other_requisition"),
+    ("debriefs.settings", "POST"): ("requisition_id", "other_requisition"),
+    ("debriefs.compare", "GET"): ("requisition_id", "other_requisition"),
 }
 
 
@@ -138,12 +148,16 @@ def test_a_peers_object_id_in_any_url_is_404(app, people, loop, principal):
     from flask import url_for
     client, token = client_for(app, principal)
     failures = []
+    from hiring.policy import PERMISSIONS
+    checked = 0
     for (endpoint, method), (arg, key) in SWAPPABLE.items():
-        if EXPECTED[(endpoint, method)][principal] in (403, LOGIN):
-            continue  # refused at the route already
+        permission = app.view_functions[endpoint].required_permission
+        if principal not in PERMISSIONS[permission]:
+            continue  # refused at the route already, whatever the id
+        checked += 1
         url = url_for(endpoint, **{arg: loop[key].id})
         got = outcome(call(client, method, url, token))
         if got != 404:
             failures.append(f"{method} {url}: got {got}")
     assert failures == []
-    assert len(SWAPPABLE) == 10
+    assert checked >= 6

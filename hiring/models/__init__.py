@@ -2,10 +2,12 @@
 
 from .hiring import (
     CANDIDATE_STAGES,
+    DECISIONS,
     INTERVIEW_KINDS,
     OVERALL,
     REQUISITION_STATUSES,
     Candidate,
+    Decision,
     Interview,
     InterviewFocus,
     Requisition,
@@ -27,6 +29,8 @@ from .roles import (
 from .users import ROLE_LABELS, ROLES, AuditEvent, User, UserSession, hash_token
 
 __all__ = [
+    "DECISIONS",
+    "Decision",
     "CANDIDATE_STAGES",
     "INTERVIEW_KINDS",
     "OVERALL",

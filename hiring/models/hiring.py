@@ -109,6 +109,11 @@ class Candidate(db.Model):
     interviews: Mapped[list[Interview]] = relationship(
         back_populates="candidate", order_by="Interview.scheduled_at"
     )
+    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
+
+    @property
+    def decision(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
 
     @property
     def stage_label(self) -> str:
@@ -248,3 +253,29 @@ class ScorecardAmendment(db.Model):
     after: Mapped[dict] = mapped_column(JSON)
 
     author: Mapped[User] = relationship()
+
+
+DECISIONS = {"hire": "Hire", "no_hire": "No hire", "hold": "Hold"}
+
+
+class Decision(db.Model):
+    """The hiring manager's final decision on a candidate; the newest one stands, earlier
+    ones stay as history."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint("decision IN ('hire', 'no_hire', 'hold')", name="decision_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    rationale: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    decided_by: Mapped[User] = relationship()
+
+    @property
+    def label(self) -> str:
+        return DECISIONS.get(self.decision, self.decision)

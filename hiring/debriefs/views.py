@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..audit import record
+from ..core import scoring
+from ..extensions import db
+from ..models import (
+    CANDIDATE_STAGES,
+    Candidate,
+    Decision,
+    Interview,
+    Requisition,
+    Scorecard,
+    TemplateVersion,
+)
+from ..policy import authorize, requires
+from ..services.debrief import (
+    build_debrief,
+    dimension_specs,
+    load_candidate,
+    settings_for,
+    submitted_scorecards,
+)
+from . import bp
+from .forms import DecisionForm, SettingsForm
+
+PAGE_SIZE = 25
+BLIND = ("The panel's feedback on this candidate appears after you submit your own "
+         "scorecard. Interviewers rate independently, so nobody anchors on anyone else.")
+
+
+def _debrief_candidate(candidate_id: int) -> Candidate:
+    candidate = load_candidate(candidate_id)
+    if candidate is None:
+        abort(404)
+    authorize("debriefs.view", candidate, denied=BLIND)
+    return candidate
+
+
+@bp.get("/candidates/<int:candidate_id>/debrief")
+@requires("debriefs.view")
+def debrief(candidate_id: int):
+    candidate = _debrief_candidate(candidate_id)
+    form = DecisionForm()
+    return render_template("debriefs/debrief.html", d=build_debrief(candidate), form=form)
+
+
+@bp.post("/candidates/<int:candidate_id>/decision")
+@requires("decisions.record")
+def decide(candidate_id: int):
+    candidate = _debrief_candidate(candidate_id)
+    authorize("decisions.record", candidate)
+    form = DecisionForm()
+    if not form.validate():
+        return render_template("debriefs/debrief.html", d=build_debrief(candidate),
+                               form=form), 422
+    decision = Decision(candidate_id=candidate.id, decision=form.decision.data,
+                        rationale=form.rationale.data, decided_by_id=current_user.id)
+    db.session.add(decision)
+    record("decision_recorded", actor=current_user, target=f"candidate:{candidate.id}",
+           details={"decision": form.decision.data})
+    db.session.commit()
+    flash(f"Decision recorded: {decision.label}.", "success")
+    return redirect(url_for("debriefs.debrief", candidate_id=candidate.id))
+
+
+@bp.route("/requisitions/<int:requisition_id>/settings", methods=["GET", "POST"])
+@requires("weights.adjust")
+def settings(requisition_id: int):
+    requisition = db.session.get(Requisition, requisition_id)
+    if requisition is None:
+        abort(404)
+    authorize("weights.adjust", requisition)
+    current = settings_for(requisition)
+    form = SettingsForm(data=asdict(current))
+    if form.validate_on_submit():
+        new = {name: form[name].data for name in
+               ("strong_hire_at", "hire_at", "lean_no_at", "quorum", "min_coverage")}
+        record("settings_changed", actor=current_user, target=f"requisition:{requisition.id}",
+               details={"before": asdict(current), "after": new,
+                        "rationale": form.rationale.data})
+        requisition.settings = {**(requisition.settings or {}), **new}
+        db.session.commit()
+        flash("Decision settings saved.", "success")
+        return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
+    return render_template("debriefs/settings.html", form=form, requisition=requisition,
+                           defaults=scoring.Settings())
+
+
+@bp.get("/requisitions/<int:requisition_id>/compare")
+@requires("requisitions.view")
+def compare(requisition_id: int):
+    requisition = db.session.scalars(
+        select(Requisition).where(Requisition.id == requisition_id).options(
+            joinedload(Requisition.weight_changes),
+            joinedload(Requisition.template).selectinload(TemplateVersion.dimensions))
+    ).unique().one_or_none()
+    if requisition is None:
+        abort(404)
+    authorize("requisitions.view", requisition)
+    stage = request.args.get("stage", "")
+    query = select(Candidate).where(Candidate.requisition_id == requisition.id)
+    if stage in CANDIDATE_STAGES:
+        query = query.where(Candidate.stage == stage)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    candidates = db.session.scalars(query.options(
+        selectinload(Candidate.decisions),
+        selectinload(Candidate.interviews).selectinload(Interview.scorecards).options(
+            joinedload(Scorecard.author), selectinload(Scorecard.ratings),
+            selectinload(Scorecard.red_flags)),
+    )).all()
+    dims = dimension_specs(requisition)
+    scale = (min(requisition.template.scale_values), max(requisition.template.scale_values))
+    config = settings_for(requisition)
+    rows = []
+    for candidate in candidates:
+        cards = submitted_scorecards(candidate)
+        result = scoring.evaluate(dims, [_flagless(c) for c in cards], scale, config)
+        rows.append({"candidate": candidate, "result": result,
+                     "flags": sum(len(c.red_flags) for c in cards)})
+    rows.sort(key=lambda r: (r["result"].composite_100 is None,
+                             -(r["result"].composite_100 or 0), r["candidate"].name))
+    page = max(request.args.get("page", 1, type=int), 1)
+    pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    return render_template("debriefs/compare.html", requisition=requisition, rows=shown,
+                           stage=stage, stages=CANDIDATE_STAGES, page=page, pages=pages,
+                           total=total, offset=(page - 1) * PAGE_SIZE)
+
+
+def _flagless(card: Scorecard) -> scoring.Scorecard:
+    """The comparison counts red flags without loading their texts."""
+    return scoring.Scorecard(
+        interviewer_id=card.author_id, interviewer=card.author.name,
+        ratings=tuple((r.dimension_id, r.rating) for r in card.ratings),
+        overall=card.overall, red_flags=tuple("flag" for _ in card.red_flags))
