@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, redirect, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import text
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from .database import configure_engine, render_item
@@ -43,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
     from .debriefs import bp as debriefs_bp
     from .errors import register_error_handlers
+    from .packets import bp as packets_bp
+    from .policy import public
     from .policy_rules import register as register_policy_rules
     from .requisitions import bp as requisitions_bp
     from .roles import bp as roles_bp
@@ -50,7 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .templating import register_template_helpers
 
     register_policy_rules()
-    for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp, debriefs_bp):
+    for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp, debriefs_bp,
+                      packets_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")
@@ -60,6 +64,13 @@ def create_app(config: dict | None = None) -> Flask:
         if current_user.role == "interviewer":
             return redirect(url_for("scorecards.my_interviews"))
         return redirect(url_for("requisitions.index"))
+
+    @app.get("/healthz")
+    @public
+    def healthz():
+        """For load balancers and the benchmark: the app is up and reaches its database."""
+        db.session.execute(text("SELECT 1"))
+        return {"status": "ok"}
 
     register_error_handlers(app)
     register_template_helpers(app)

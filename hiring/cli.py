@@ -99,11 +99,13 @@ def demo_command(candidates: int, interviewers: int) -> None:
 
 def register_cli(app: Flask) -> None:
     from .cli_users import users_cli
+    from .packets.batch import packets_cli
 
     app.cli.add_command(blueprints_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(packets_cli)
 
 
 def main() -> None:

@@ -80,6 +80,8 @@ EXPECTED = {
     ("debriefs.settings", "GET"): staff(200),
     ("debriefs.settings", "POST"): staff(200),  # no rationale: errors shown
     ("debriefs.compare", "GET"): staff(200),
+    ("packets.download", "GET"): same(403, admin=200),  # as the debrief
+    ("healthz", "GET"): {p: 200 for p in PRINCIPALS},
 }
 
 
@@ -138,6 +140,7 @@ SWAPPABLE = {
     ("debriefs.settings", "GET"): ("requisition_id", "other_requisition"),
     ("debriefs.settings", "POST"): ("requisition_id", "other_requisition"),
     ("debriefs.compare", "GET"): ("requisition_id", "other_requisition"),
+    ("packets.download", "GET"): ("candidate_id", "other_candidate"),
 }
 
 

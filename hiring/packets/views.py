@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from flask import Response
+
+from ..debriefs.views import _debrief_candidate
+from ..policy import requires
+from ..services.debrief import build_debrief
+from . import bp
+from .build import packet_pdf
+
+
+@bp.get("/candidates/<int:candidate_id>/packet.pdf")
+@requires("debriefs.view")
+def download(candidate_id: int):
+    candidate = _debrief_candidate(candidate_id)  # the debrief's access and independence
+    pdf, _ = packet_pdf(build_debrief(candidate))
+    return Response(pdf, mimetype="application/pdf", headers={
+        # fixed and safe: never built from anything a user typed
+        "Content-Disposition": f'attachment; filename="debrief-candidate-{candidate.id}.pdf"',
+        "X-Content-Type-Options": "nosniff",
+    })
