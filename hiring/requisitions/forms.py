@@ -48,7 +48,7 @@ class InterviewForm(FlaskForm):
     interviewer_id = SelectField("Interviewer", coerce=int)
     kind = SelectField("Type", choices=choices(INTERVIEW_KINDS))
     scheduled_at = DateTimeLocalField("Scheduled (UTC)", format="%Y-%m-%dT%H:%M",
-                                      validators=[DataRequired("Give a date and time.")])
+                                      validators=[InputRequired("Give a date and time.")])
     focus = MultiCheckboxField("Focus dimensions", coerce=int)
     case_study_id = SelectField("Case study", coerce=int, validators=[Optional()])
 

@@ -1,0 +1,126 @@
+"""Benchmark: PDF debrief packets. Prints a Markdown table; see docs/benchmarks.md.
+
+A realistic packet: 5 interviewers x 9 dimensions (Developer Experience Manager), notes of
+about 80 words. Measures warm render per page, first render in a new process, a cache-hit
+download, a 50-packet batch on one process and on all cores, peak memory; and the same
+content rendered naively (evidence in one auto-layout table) as the baseline.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import ROOT, cpu_count, make_app, peak_rss_mb, seed_demo
+
+NAIVE = """<html><head><title>naive</title></head><body>
+<h1>{{ d.candidate.name }}</h1>
+<table class="naive"><tr><th>Dimension</th><th>Interviewer</th><th>Rating</th><th>Evidence</th></tr>
+{% for dim in d.template.dimensions %}{% for card, r in d.evidence[dim.id] %}
+<tr><td>{{ dim.name }}</td><td>{{ card.author.name }}</td><td>{{ r.rating }}</td><td>{{ r.evidence }}</td></tr>
+{% endfor %}{% endfor %}</table>
+{% for card in d.scorecards %}<h2>{{ card.author.name }}</h2><table class="naive">
+{% for r in card.ratings %}<tr><td>{{ r.dimension_id }}</td><td>{{ r.rating }}</td><td>{{ r.evidence }}</td></tr>{% endfor %}
+</table>{% endfor %}</body></html>"""
+
+
+def pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def main() -> None:
+    app, db_path = make_app()
+    requisition_id, _ = seed_demo(app, candidates=50, interviewers=5, note_words=80,
+                                  slug="developer-experience-manager", title="DevEx lead")
+    from flask import render_template_string
+
+    from hiring.packets.batch import build_requisition
+    from hiring.packets.build import packet_css, packet_html
+    from hiring.packets.pdf import html_to_pdf
+    from hiring.services.debrief import build_debrief, load_candidate
+
+    rows: list[tuple[str, str]] = []
+    with app.test_request_context():
+        debrief = build_debrief(load_candidate(1))
+        html, css = packet_html(debrief), packet_css()
+        naive_html = render_template_string(NAIVE, d=debrief)
+        html_to_pdf(html, css)  # warm up: imports, fonts
+        runs = 5
+        start = time.perf_counter()
+        for _ in range(runs):
+            pdf, _ = html_to_pdf(html, css)
+        warm = (time.perf_counter() - start) / runs
+        n_pages = pages(pdf)
+        start = time.perf_counter()
+        for _ in range(runs):
+            naive_pdf, _ = html_to_pdf(naive_html, "table.naive { width: 100%; }")
+        naive = (time.perf_counter() - start) / runs
+        rows += [("Packet size", f"{n_pages} pages, {len(pdf) // 1024} KiB"),
+                 ("Warm render, whole packet", f"{warm * 1000:.0f} ms"),
+                 ("Warm render per page", f"{warm * 1000 / n_pages:.0f} ms"),
+                 ("Naive baseline (evidence in auto-layout tables), same content",
+                  f"{naive * 1000:.0f} ms ({pages(naive_pdf)} pages)"),
+                 ("Speed-up over the naive baseline", f"{naive / warm:.2f}x")]
+
+    html_file = Path(db_path).parent / "packet.html"
+    html_file.write_text(html)
+    (Path(db_path).parent / "packet.css").write_text(css)
+    code = ("import sys,time; t=time.perf_counter(); sys.path.insert(0, %r); "
+            "from hiring.packets.pdf import html_to_pdf; "
+            "html_to_pdf(open(%r).read(), open(%r).read()); "
+            "print(time.perf_counter()-t)") % (str(ROOT), str(html_file),
+                                                str(html_file.with_suffix(".css")))
+    start = time.perf_counter()
+    inner = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True).stdout.strip())
+    cold = time.perf_counter() - start
+    rows.append(("First render in a new process (import + render; whole process)",
+                 f"{inner * 1000:.0f} ms ({cold * 1000:.0f} ms)"))
+
+    client = app.test_client()
+    with app.app_context():
+        from hiring.extensions import db
+        from hiring.models import User
+        hm = db.session.query(User).filter_by(email="hm@demo.example").one()
+        from hiring.auth.passwords import hash_password
+        hm.password_hash = hash_password("bench password 123")
+        db.session.commit()
+    page = client.get("/auth/login").get_data(as_text=True)
+    import re
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/auth/login", data={"email": "hm@demo.example",
+                                     "password": "bench password 123", "csrf_token": token})
+    client.get("/candidates/2/packet.pdf")  # render and cache
+    start = time.perf_counter()
+    for _ in range(20):
+        response = client.get("/candidates/2/packet.pdf")
+    hit = (time.perf_counter() - start) / 20
+    assert response.status_code == 200
+    rows.append(("Cache-hit download (whole request, test client)", f"{hit * 1000:.1f} ms"))
+
+    from hiring.extensions import db as _db
+    from hiring.models import Requisition
+    for workers in (1, cpu_count()):
+        cache = Path(db_path).parent / f"packets-{workers}"
+        app.config["PACKET_CACHE_DIR"] = str(cache)
+        with app.test_request_context():
+            requisition = _db.session.get(Requisition, requisition_id)
+            start = time.perf_counter()
+            written = build_requisition(requisition, cache / "out", workers)
+            took = time.perf_counter() - start
+        rows.append((f"Batch of {len(written) - 1} packets, {workers} worker process"
+                     f"{'es' if workers > 1 else ''}", f"{took:.1f} s "
+                     f"({took / (len(written) - 1) * 1000:.0f} ms/packet)"))
+    rows.append(("Peak memory of this process (RSS)", f"{peak_rss_mb():.0f} MiB"))
+    print("| Measure | Result |\n| --- | --- |")
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()
