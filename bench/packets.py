@@ -70,10 +70,10 @@ def main() -> None:
     html_file = Path(db_path).parent / "packet.html"
     html_file.write_text(html)
     (Path(db_path).parent / "packet.css").write_text(css)
-    code = ("import sys,time; t=time.perf_counter(); sys.path.insert(0, %r); "
+    code = ("import sys,time; t=time.perf_counter(); sys.path.insert(0, {!r}); "
             "from hiring.packets.pdf import html_to_pdf; "
-            "html_to_pdf(open(%r).read(), open(%r).read()); "
-            "print(time.perf_counter()-t)") % (str(ROOT), str(html_file),
+            "html_to_pdf(open({!r}).read(), open({!r}).read()); "
+            "print(time.perf_counter()-t)").format(str(ROOT), str(html_file),
                                                 str(html_file.with_suffix(".css")))
     start = time.perf_counter()
     inner = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
