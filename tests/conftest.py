@@ -104,16 +104,21 @@ def make_app(url: str, **extra):
     return app
 
 
+def empty_database() -> None:
+    """Delete every row (the schema stays), ready for the next test."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_url):
     app = make_app(database_url)
     with app.app_context():
         yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+        empty_database()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hiring.extensions import db
 from hiring.models import User
 from tests.access import client_for
-from tests.conftest import PASSWORD, csrf_for, csrf_from, make_app
+from tests.conftest import PASSWORD, csrf_for, csrf_from, empty_database, make_app
 
 POST_ROUTES = [
     ("/auth/login", "anonymous"),
@@ -72,10 +72,7 @@ def throttled_app(request, database_url):
                    LOGIN_FAILURES_PER_ADDRESS="25 per hour")
     with app.app_context():
         yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_database()
 
 
 def attempt(client, email, password, address):
