@@ -8,13 +8,11 @@ switched off as SQLAlchemy's documentation recommends.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-# How SQLite transactions begin; IMMEDIATE takes the write lock up front.
-sqlite_begin = ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
+# IMMEDIATE takes the write lock up front, so a read-then-write never hits a stale snapshot.
+SQLITE_BEGIN = "BEGIN IMMEDIATE"
 
 BUSY_TIMEOUT_MS = 15000
 
@@ -36,7 +34,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql(sqlite_begin.get())
+        connection.exec_driver_sql(SQLITE_BEGIN)
 
 
 def render_item(type_, obj, autogen_context):

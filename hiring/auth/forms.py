@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..validators import email_address, no_nul, normalise_email, password_strength
+from ..validators import no_nul, normalise_email, password_strength
 
 
 class LoginForm(FlaskForm):
@@ -24,5 +24,3 @@ class PasswordChangeForm(FlaskForm):
                             validators=[EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
 
-
-__all__ = ["LoginForm", "PasswordChangeForm", "email_address"]

@@ -35,7 +35,9 @@ BLIND = ("The panel's feedback on this candidate appears after you submit your o
          "scorecard. Interviewers rate independently, so nobody anchors on anyone else.")
 
 
-def _debrief_candidate(candidate_id: int) -> Candidate:
+def candidate_for_debrief(candidate_id: int) -> Candidate:
+    """The candidate, loaded for a debrief, if the current user may see its feedback
+    (404 or 403 otherwise). The PDF packet uses the same gate."""
     candidate = load_candidate(candidate_id)
     if candidate is None:
         abort(404)
@@ -46,7 +48,7 @@ def _debrief_candidate(candidate_id: int) -> Candidate:
 @bp.get("/candidates/<int:candidate_id>/debrief")
 @requires("debriefs.view")
 def debrief(candidate_id: int):
-    candidate = _debrief_candidate(candidate_id)
+    candidate = candidate_for_debrief(candidate_id)
     form = DecisionForm()
     return render_template("debriefs/debrief.html", d=build_debrief(candidate), form=form)
 
@@ -54,7 +56,7 @@ def debrief(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>/decision")
 @requires("decisions.record")
 def decide(candidate_id: int):
-    candidate = _debrief_candidate(candidate_id)
+    candidate = candidate_for_debrief(candidate_id)
     authorize("decisions.record", candidate)
     form = DecisionForm()
     if not form.validate():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from ..debriefs.views import _debrief_candidate
+from ..debriefs.views import candidate_for_debrief
 from ..policy import requires
 from ..services.debrief import build_debrief
 from . import bp
@@ -12,7 +12,7 @@ from .build import packet_pdf
 @bp.get("/candidates/<int:candidate_id>/packet.pdf")
 @requires("debriefs.view")
 def download(candidate_id: int):
-    candidate = _debrief_candidate(candidate_id)  # the debrief's access and independence
+    candidate = candidate_for_debrief(candidate_id)
     pdf, _ = packet_pdf(build_debrief(candidate))
     return Response(pdf, mimetype="application/pdf", headers={
         # fixed and safe: never built from anything a user typed

@@ -74,10 +74,11 @@ def my_interviews():
     return render_template("scorecards/mine.html", rows=rows)
 
 
-def _render_form(interview, form, scorecard, status=200, conflict=False):
+def _render_form(interview, form, scorecard, status=200, conflict=False, amend_form=None):
     return render_template("scorecards/form.html", interview=interview, form=form,
                            scorecard=scorecard, template=form.template,
-                           focus={d.id for d in interview.focus}, conflict=conflict,
+                           focus={d.id for d in interview.focus},
+                           conflict=CONFLICT if conflict else None, amend_form=amend_form,
                            due=_due(interview)), status
 
 
@@ -171,15 +172,13 @@ def amend_view(scorecard_id: int):
                 result = amend(scorecard, to_input(form), reason.reason.data, current_user,
                                int(form.lock_version.data))
             except ScorecardConflict:
-                flash(CONFLICT, "error")
                 form.lock_version.data = str(db.session.get(Scorecard, scorecard.id)
                                              .lock_version)
+                return _render_form(interview, form, scorecard, status=409, conflict=True,
+                                    amend_form=reason)
             else:
                 flash("Amendment saved; the earlier version is kept." if result else
                       "Nothing changed, so no amendment was recorded.", "success")
                 return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
-    return render_template("scorecards/form.html", interview=interview, form=form,
-                           scorecard=scorecard, template=template, amend_form=reason,
-                           focus={d.id for d in interview.focus}, conflict=False,
-                           due=_due(interview))
+    return _render_form(interview, form, scorecard, amend_form=reason)
 
