@@ -16,12 +16,16 @@ def _fresh_url(backend: str, tmp_path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'migrated.db'}"
     require_postgres()
+    # Named after this run's test database, so parallel runs (each with its own
+    # TEST_POSTGRES_URL) never drop each other's migration database.
+    base, name = POSTGRES_URL.rsplit("/", 1)
+    fresh = f"{name.split('?')[0]}_migration_test"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS hiring_migration_test"))
-        conn.execute(sa.text("CREATE DATABASE hiring_migration_test"))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{fresh}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{fresh}"'))
     admin.dispose()
-    return POSTGRES_URL.rsplit("/", 1)[0] + "/hiring_migration_test"
+    return f"{base}/{fresh}"
 
 
 def test_upgrade_empty_database_to_head_without_drift(backend, tmp_path):
