@@ -63,7 +63,10 @@ def _interview_visible(user, interview: Interview) -> bool:
 
 
 def _scorecard_visible(user, scorecard: Scorecard) -> bool:
-    return scorecard.author_id == user.id or may_see_feedback(user, scorecard.interview.candidate)
+    """A draft is its author's alone: to everyone else it does not exist (404)."""
+    if scorecard.author_id == user.id:
+        return True
+    return scorecard.submitted and may_see_feedback(user, scorecard.interview.candidate)
 
 
 def register() -> None:
