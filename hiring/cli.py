@@ -98,6 +98,7 @@ def demo_command(candidates: int, interviewers: int) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .cli_retention import candidates_cli, retention_cli
     from .cli_users import users_cli
     from .packets.batch import packets_cli
 
@@ -106,6 +107,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(packets_cli)
+    app.cli.add_command(candidates_cli)
+    app.cli.add_command(retention_cli)
 
 
 def main() -> None:

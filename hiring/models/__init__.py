@@ -18,6 +18,7 @@ from .hiring import (
     ScorecardSignal,
     WeightAdjustment,
 )
+from .retention import InstallationSetting, LegalHold
 from .roles import (
     Role,
     TemplateAssessmentArea,
@@ -45,6 +46,8 @@ __all__ = [
     "ScorecardRedFlag",
     "ScorecardSignal",
     "WeightAdjustment",
+    "InstallationSetting",
+    "LegalHold",
     "ROLES",
     "ROLE_LABELS",
     "AuditEvent",

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -50,6 +51,8 @@ class Requisition(db.Model):
     # Decision settings for the debrief; None means the documented default.
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the status last became "closed"; starts the retention clock (docs/retention.md).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     template: Mapped[TemplateVersion] = relationship()
     hiring_manager: Mapped[User] = relationship()
@@ -70,6 +73,18 @@ class Requisition(db.Model):
         for change in self.weight_changes:
             weights[change.dimension_id] = change.weight
         return weights
+
+
+# active_history: the old value is loaded first, so re-saving a closed requisition does
+# not restart its clock.
+@event.listens_for(Requisition.status, "set", active_history=True)
+def _stamp_closed_at(target: Requisition, value, old, _initiator) -> None:
+    """Whoever changes the status (form, service, CLI), closing stamps the date the
+    retention clock starts from and reopening clears it."""
+    if value == "closed" and old != "closed":
+        target.closed_at = utcnow()
+    elif value != "closed":
+        target.closed_at = None
 
 
 class WeightAdjustment(db.Model):
@@ -104,6 +119,10 @@ class Candidate(db.Model):
     stage: Mapped[str] = mapped_column(String(20), default="applied")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by erasure (hiring/services/erasure.py): the personal data is gone and the row
+    # only carries anonymised counts, dates, decision and scores under `opaque_id`.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opaque_id: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     requisition: Mapped[Requisition] = relationship(back_populates="candidates")
     interviews: Mapped[list[Interview]] = relationship(
@@ -118,6 +137,10 @@ class Candidate(db.Model):
     @property
     def stage_label(self) -> str:
         return CANDIDATE_STAGES.get(self.stage, self.stage)
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Interview(db.Model):

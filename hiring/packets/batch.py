@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Candidate, Requisition
 from ..services.debrief import build_debrief, load_candidate
-from .build import cached_pdf, packet_css, packet_html, packet_key, store_pdf
+from .build import cached_pdf, packet_css, packet_html, packet_key, remember, store_pdf
 from .pdf import render_job
 
 
@@ -41,6 +41,7 @@ def build_requisition(requisition: Requisition, out: Path, workers: int) -> list
     for candidate_id in ids:
         html = packet_html(build_debrief(load_candidate(candidate_id)))
         key = packet_key(html, css)
+        remember(candidate_id, key)
         cached = cached_pdf(key)
         if cached is not None:
             pdfs[candidate_id] = cached

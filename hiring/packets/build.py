@@ -56,11 +56,50 @@ def store_pdf(key: str, pdf: bytes) -> None:
     tmp.replace(path)  # atomic: readers never see half a file
 
 
+def _index_path(candidate_id: int) -> Path:
+    folder = cache_dir() / "by-candidate"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{int(candidate_id)}.keys"
+
+
+def remember(candidate_id: int, key: str) -> None:
+    """Note which cached PDFs show which candidate: the key is a content hash, and erasure
+    (hiring/services/erasure.py) must find every packet of a candidate to delete it."""
+    path = _index_path(candidate_id)
+    if path.exists() and key in path.read_text().split():
+        return
+    with path.open("a") as index:  # one short line per append: no torn writes
+        index.write(key + "\n")
+
+
+def _keys_of(candidate_id: int) -> set[str]:
+    path = _index_path(candidate_id)
+    keys = set(path.read_text().split()) if path.exists() else set()
+    return {k for k in keys if len(k) == 64 and all(c in "0123456789abcdef" for c in k)}
+
+
+def cached_count(candidate_id: int) -> int:
+    return sum((cache_dir() / f"{key}.pdf").exists() for key in _keys_of(candidate_id))
+
+
+def forget_candidate(candidate_id: int) -> int:
+    """Delete every cached packet of the candidate and its index; the number of PDFs."""
+    removed = 0
+    for key in _keys_of(candidate_id):
+        pdf = cache_dir() / f"{key}.pdf"
+        if pdf.exists():
+            pdf.unlink()
+            removed += 1
+    _index_path(candidate_id).unlink(missing_ok=True)
+    return removed
+
+
 def packet_pdf(debrief: Debrief) -> tuple[bytes, bool]:
     """The packet's PDF and whether it came from the cache."""
     css = packet_css()
     html = packet_html(debrief)
     key = packet_key(html, css)
+    remember(debrief.candidate.id, key)
     pdf = cached_pdf(key)
     if pdf is not None:
         return pdf, True
