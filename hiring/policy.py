@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "account.manage_own": ALL,
     "users.manage": ADMIN,
     "audit.view": ADMIN,
+    "retention.manage": ADMIN,  # holds, erasure, export, purge (docs/retention.md)
     "requisitions.view": STAFF,
     "requisitions.manage": ADMIN,
     "weights.adjust": STAFF,

@@ -37,6 +37,7 @@ NAV = (
     ("Roles", "roles.catalog", "roles.view"),
     ("Users", "admin.users", "users.manage"),
     ("Audit log", "admin.audit", "audit.view"),
+    ("Retention", "admin.retention_page", "retention.manage"),
 )
 
 

@@ -45,6 +45,15 @@ EXPECTED = {
     ("admin.deactivate_user", "POST"): admin_only(302),
     ("admin.activate_user", "POST"): admin_only(302),
     ("admin.audit", "GET"): admin_only(200),
+    ("admin.retention_page", "GET"): admin_only(200),
+    ("admin.retention_page", "POST"): admin_only(422),  # empty form: errors shown
+    ("admin.purge", "POST"): admin_only(422),  # no typed confirmation: nothing erased
+    ("admin.candidate_retention", "GET"): admin_only(200),
+    ("admin.hold_candidate", "POST"): admin_only(422),  # no reason: refused
+    ("admin.erase_candidate", "POST"): admin_only(422),  # no reason, no confirmation
+    ("admin.export_candidate", "POST"): admin_only(200),  # the ZIP
+    ("admin.requisition_retention", "GET"): admin_only(200),
+    ("admin.hold_requisition", "POST"): admin_only(422),
     ("requisitions.index", "GET"): staff(200),
     ("requisitions.new", "GET"): admin_only(200),
     ("requisitions.new", "POST"): admin_only(200),  # empty form: errors shown

@@ -1,7 +1,7 @@
-"""Admin pages: users and the audit log."""
+"""Admin pages: users, the audit log, retention."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import views  # noqa: E402,F401
+from . import retention_views, views  # noqa: E402,F401

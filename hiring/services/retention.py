@@ -170,7 +170,15 @@ def _holds_on(obj) -> list[LegalHold]:
 
 def place_hold(kind: str, subject_id: int, reason: str, actor: User | None,
                via: str = "web") -> LegalHold:
-    reason = clean_reason(reason)
+    try:
+        return _place_hold(kind, subject_id, clean_reason(reason), actor, via)
+    except BaseException:
+        db.session.rollback()  # releases the row lock
+        raise
+
+
+def _place_hold(kind: str, subject_id: int, reason: str, actor: User | None,
+                via: str) -> LegalHold:
     obj = _subject(kind, subject_id)
     if isinstance(obj, Candidate) and obj.erased:
         raise RetentionRefused(f"candidate {obj.id} is erased; there is nothing left to hold")
@@ -190,7 +198,16 @@ def place_hold(kind: str, subject_id: int, reason: str, actor: User | None,
 
 def lift_hold(kind: str, subject_id: int, reason: str, actor: User | None,
               via: str = "web") -> list[LegalHold]:
-    reason = clean_reason(reason, "a reason for lifting the hold")
+    try:
+        return _lift_hold(kind, subject_id, clean_reason(
+            reason, "a reason for lifting the hold"), actor, via)
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _lift_hold(kind: str, subject_id: int, reason: str, actor: User | None,
+               via: str) -> list[LegalHold]:
     obj = _subject(kind, subject_id)
     holds = _holds_on(obj)
     if not holds:
