@@ -324,3 +324,35 @@ def test_export_has_everything_stored_and_the_packet(history, app, tmp_path):
     nowhere = cli(app, "candidates", "export", str(target.id), "--out",
                   str(tmp_path / "missing" / "x.zip"))
     assert nowhere.exit_code == 1
+
+
+def test_two_purges_at_once_erase_each_candidate_once(history, app):
+    """Two cron runs overlapping: the row lock and the re-check mean one erasure each."""
+    import threading
+
+    db.session.commit()
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def run():
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                erasure.purge(via="cli")
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    db.session.expire_all()
+    erased = db.session.scalars(select(AuditEvent.target).where(
+        AuditEvent.event == "candidate_erased")).all()
+    assert sorted(erased) == sorted(f"candidate:{c.id}" for c in history["candidates"])
+    runs = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event == "retention_purge")).all()
+    assert sum(r.details["candidates_erased"] for r in runs) == 6 and len(runs) == 2
