@@ -6,10 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint bench clean help
+.PHONY: run demo demo-reset migrate test lint bench clean help
 
 help:
 	@echo "make run    serve the app on http://$(HOST):$(PORT) with SQLite (instance/hiring.db)"
+	@echo "make demo   add a demo requisition (marked demo) and print the demo logins"
+	@echo "make demo-reset  remove the demo data again"
 	@echo "make test   run the whole test suite (SQLite and PostgreSQL, browser tests)"
 	@echo "make lint   ruff"
 	@echo "make bench  run the benchmarks in bench/"
@@ -26,11 +28,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Migrate, import the bundled blueprints, and create the first admin when there is none.
+migrate: $(VENV)/.installed
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask db upgrade
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask seed
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask users bootstrap
+
+run: migrate
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+demo: migrate
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask demo
+
+demo-reset: migrate
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask demo --reset
 
 test: $(VENV)/.installed-dev
 	@sh tools/ensure-chromium.sh

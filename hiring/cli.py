@@ -84,17 +84,33 @@ def seed_command() -> None:
 
 
 @click.command("demo")
-@click.option("--candidates", default=4, show_default=True)
-@click.option("--interviewers", default=5, show_default=True)
-def demo_command(candidates: int, interviewers: int) -> None:
-    """Add a demo requisition with candidates and submitted scorecards."""
-    from .services.demo import build_demo
+@click.option("--candidates", default=4, show_default=True, type=click.IntRange(1, 500))
+@click.option("--interviewers", default=5, show_default=True, type=click.IntRange(1, 12))
+@click.option("--reset", is_flag=True,
+              help="Remove every demo requisition and demo account instead.")
+def demo_command(candidates: int, interviewers: int, reset: bool) -> None:
+    """Add a demo requisition with candidates and submitted scorecards (marked as demo)."""
+    from .services.demo import build_demo, reset_demo
 
+    if reset:
+        counts = reset_demo()
+        click.echo(f"Removed {counts['requisitions']} demo requisition(s) and "
+                   f"{counts['users_removed']} demo account(s); "
+                   f"{counts['users_deactivated']} demo account(s) the audit log refers to "
+                   "were deactivated instead.")
+        return
     requisition, passwords = build_demo(current_app.config["SEED_DIR"], candidates=candidates,
                                         interviewers=interviewers)
-    click.echo(f"Demo requisition {requisition.id}: {requisition.title}")
-    for email, password in passwords.items():
-        click.echo(f"  {email}  password (shown once): {password}")
+    click.echo(f"Demo requisition {requisition.id}: {requisition.title}, "
+               f"{candidates} candidates with submitted scorecards.")
+    if passwords:
+        click.echo("Demo logins (the passwords are shown only now):")
+        for email, password in passwords.items():
+            click.echo(f"  {email:32} {password}")
+    else:
+        click.echo("The demo logins exist from an earlier demo; their passwords were shown "
+                   "then. `flask --app wsgi demo --reset` removes the demo data.")
+    click.echo("Log in as hm@demo.example (hiring manager) to read the debriefs.")
 
 
 def register_cli(app: Flask) -> None:

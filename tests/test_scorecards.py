@@ -94,7 +94,33 @@ def test_submit_with_missing_answers_shows_errors_beside_fields_and_keeps_text(a
     assert "Choose an overall recommendation." in html
     assert typed in html
     assert f'aria-describedby="evidence_{first.id}-err"' in html
-    assert my_card(loop).status == "draft" and my_card(loop).ratings == []
+    # the failed submit keeps what was typed as the server-side draft, and says so
+    card = my_card(loop)
+    assert card.status == "draft"
+    assert {r.dimension_id: (r.rating, r.evidence) for r in card.ratings} == {
+        first.id: (4, "short"), second.id: (None, typed)}
+    assert "Not submitted. Your draft is saved." in html
+    # the banner at the top links to each field in error
+    banner = html[html.index('id="form-errors"'):html.index('id="scorecard-form"')]
+    for anchor in (f"#rating_{second.id}-0", f"#evidence_{first.id}", "#overall-0"):
+        assert f'href="{anchor}"' in banner
+    # the page's version moved with the saved draft: submitting the completed form works
+    assert f'name="lock_version" type="hidden" value="{card.lock_version}"' in html
+    assert 'aria-invalid="None"' not in html and 'aria-describedby="None"' not in html
+
+
+def test_failed_draft_save_keeps_text_and_saves_nothing(app, loop):
+    client, _ = client_for(app, "interviewer")
+    state = page_state(client, fill_url(loop))
+    first, _ = loop["interview"].focus
+    too_long = "x" * (app.config["NOTE_MAX_LENGTH"] + 1)
+    response = client.post(fill_url(loop), data={
+        "csrf_token": state["csrf_token"], "lock_version": state["lock_version"],
+        "action": "submit", f"evidence_{first.id}": too_long, "other_concern": "kept text"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "kept text" in html and "Nothing was saved." in html
+    assert my_card(loop).ratings == []
 
 
 def test_not_assessed_is_stored_as_no_rating(app, loop):

@@ -15,7 +15,8 @@ class UserForm(FlaskForm):
     name = StringField("Display name", validators=[DataRequired(), Length(max=200), no_nul])
     email = EmailField("Email", filters=[normalise_email],
                        validators=[DataRequired(), Length(max=254), email_address])
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    # Least privilege: a new account is an interviewer unless the admin chooses more.
+    role = SelectField("Role", choices=ROLE_CHOICES, default="interviewer")
     active = BooleanField("Active (may log in)", default=True)
 
 

@@ -13,7 +13,6 @@ from ..extensions import db
 from ..models import (
     CANDIDATE_STAGES,
     Candidate,
-    Decision,
     Interview,
     Requisition,
     Scorecard,
@@ -27,6 +26,7 @@ from ..services.debrief import (
     settings_for,
     submitted_scorecards,
 )
+from ..services.decisions import record_decision
 from . import bp
 from .forms import DecisionForm, SettingsForm
 
@@ -62,13 +62,12 @@ def decide(candidate_id: int):
     if not form.validate():
         return render_template("debriefs/debrief.html", d=build_debrief(candidate),
                                form=form), 422
-    decision = Decision(candidate_id=candidate.id, decision=form.decision.data,
-                        rationale=form.rationale.data, decided_by_id=current_user.id)
-    db.session.add(decision)
-    record("decision_recorded", actor=current_user, target=f"candidate:{candidate.id}",
-           details={"decision": form.decision.data})
-    db.session.commit()
-    flash(f"Decision recorded: {decision.label}.", "success")
+    stage = candidate.stage
+    decision = record_decision(candidate, form.decision.data, form.rationale.data,
+                               current_user._get_current_object())
+    moved = (f" The candidate moved from {CANDIDATE_STAGES.get(stage, stage)} to "
+             f"{candidate.stage_label}.") if candidate.stage != stage else ""
+    flash(f"Decision recorded: {decision.label}.{moved}", "success")
     return redirect(url_for("debriefs.debrief", candidate_id=candidate.id))
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -50,6 +52,8 @@ class Requisition(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     # Decision settings for the debrief; None means the documented default.
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Made by `flask demo`: shown with a banner, removed by `flask demo --reset`.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the status last became "closed"; starts the retention clock (docs/retention.md).
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -296,6 +300,9 @@ class Decision(db.Model):
     rationale: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The candidate's stage before this decision moved it (None: it did not move it), so a
+    # later change of mind can put the candidate back where they were.
+    previous_stage: Mapped[str | None] = mapped_column(String(20))
 
     decided_by: Mapped[User] = relationship()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, event
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, event, false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
@@ -26,6 +26,8 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A demo account made by `flask demo`; `flask demo --reset` removes it.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

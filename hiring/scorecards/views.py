@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Candidate, Interview, Requisition, Scorecard, TemplateVersion
 from ..models.base import utcnow
-from ..policy import authorize, requires
+from ..policy import authorize, can, requires
 from ..services.scorecards import (
     ScorecardConflict,
     ScorecardLocked,
@@ -74,12 +75,13 @@ def my_interviews():
     return render_template("scorecards/mine.html", rows=rows)
 
 
-def _render_form(interview, form, scorecard, status=200, conflict=False, amend_form=None):
+def _render_form(interview, form, scorecard, status=200, conflict=False, amend_form=None,
+                 draft_kept=False):
     return render_template("scorecards/form.html", interview=interview, form=form,
                            scorecard=scorecard, template=form.template,
                            focus={d.id for d in interview.focus},
                            conflict=CONFLICT if conflict else None, amend_form=amend_form,
-                           due=_due(interview)), status
+                           due=_due(interview), draft_kept=draft_kept), status
 
 
 @bp.route("/interviews/<int:interview_id>/scorecard", methods=["GET", "POST"])
@@ -98,7 +100,19 @@ def fill(interview_id: int):
     if unknown_fields(form, request.form.keys()):
         abort(400, "The form names a dimension or signal this role does not have.")
     final = request.form.get("action") == "submit"
-    if not check(form, final=final):
+    draft_ok = check(form, final=False)
+    if draft_ok and final and not check(form, final=True):
+        # An incomplete submit still keeps what was typed, on the server, as the draft.
+        try:
+            save(scorecard, to_input(form), int(form.lock_version.data))
+        except ScorecardConflict:
+            form.lock_version.data = str(db.session.get(Scorecard, scorecard.id).lock_version)
+            return _render_form(interview, form, scorecard, status=409, conflict=True)
+        form.lock_version.data = str(scorecard.lock_version)
+        flash("Not submitted yet: complete the fields listed below. Your draft is saved.",
+              "error")
+        return _render_form(interview, form, scorecard, status=422, draft_kept=True)
+    if not draft_ok:
         flash("Nothing was saved: correct the fields marked below. Your text is kept.", "error")
         return _render_form(interview, form, scorecard, status=422)
     try:
@@ -110,11 +124,20 @@ def fill(interview_id: int):
         flash("This scorecard is already submitted; amend it to change it.", "warning")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     if final:
-        flash("Scorecard submitted. You can now see the rest of the panel's feedback.",
-              "success")
+        flash(_submitted_message(interview), "success")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     flash("Draft saved.", "success")
     return redirect(url_for("scorecards.fill", interview_id=interview.id))
+
+
+def _submitted_message(interview: Interview) -> Markup:
+    candidate = interview.candidate
+    if not can(current_user, "debriefs.view", candidate):  # another of their interviews is open
+        return Markup("Scorecard submitted. The panel's feedback appears once your other "
+                      "scorecards on this candidate are submitted too.")
+    return Markup("Scorecard submitted. The rest of the panel's feedback is in the "
+                  '<a href="{}">debrief</a>.').format(
+        url_for("debriefs.debrief", candidate_id=candidate.id))
 
 
 @bp.post("/interviews/<int:interview_id>/scorecard/autosave")

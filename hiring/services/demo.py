@@ -6,12 +6,30 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from ..audit import record
 from ..auth.passwords import generate_password, hash_password
 from ..core.blueprint_parser import parse_file
 from ..extensions import db
-from ..models import Candidate, Interview, Requisition, Role, TemplateVersion, User
+from ..models import (
+    AuditEvent,
+    Candidate,
+    Decision,
+    Interview,
+    InterviewFocus,
+    Requisition,
+    Role,
+    Scorecard,
+    ScorecardAmendment,
+    ScorecardRating,
+    ScorecardRedFlag,
+    ScorecardSignal,
+    TemplateVersion,
+    User,
+    UserSession,
+    WeightAdjustment,
+)
 from .blueprints import store_blueprint
 from .scorecards import ScorecardInput, get_or_create, save
 
@@ -25,9 +43,15 @@ SENTENCES = [
     "Drew the system on the whiteboard and named the failure modes without prompting.",
     "Referred to metrics but could not say how the baseline had been measured.",
 ]
+# Fictional people; interviewers and candidates never share a name, so a demo debrief never
+# reads as if someone rated themselves.
 NAMES = ["Avery Chen", "Jordan Okafor", "Sam Rivera", "Priya Natarajan", "Lee Haddad",
          "Morgan Ito", "Robin Kowalski", "Dana Mensah", "Kim Larsen", "Alex Moreau",
          "Taylor Brooks", "Noor Aziz"]
+CANDIDATE_NAMES = ["Ada Lindqvist", "Bruno Carvalho", "Chioma Eze", "Dmitri Volkov",
+                   "Elif Demir", "Farah Haddadi", "Gustavo Reyes", "Hiroshi Tanaka",
+                   "Ingrid Solberg", "Jamal Wright", "Keiko Mori", "Lucia Ferrante"]
+DEMO_SUFFIX = " (demo)"
 
 
 def note(rng: random.Random, words: int = 80) -> str:
@@ -50,35 +74,55 @@ def user(email: str, name: str, role: str, passwords: dict) -> User:
         return existing
     password = generate_password()
     passwords[email] = password
-    person = User(email=email, name=name, role=role, password_hash=hash_password(password))
+    person = User(email=email, name=name, role=role, password_hash=hash_password(password),
+                  is_demo=True)
     db.session.add(person)
     return person
 
 
+def candidate_name(index: int) -> str:
+    base = CANDIDATE_NAMES[index % len(CANDIDATE_NAMES)]
+    return base if index < len(CANDIDATE_NAMES) else f"{base} {index // len(CANDIDATE_NAMES) + 1}"
+
+
+def unique_title(title: str) -> str:
+    """A demo requisition's title, numbered when an earlier demo has it already."""
+    taken = set(db.session.scalars(select(Requisition.title).where(Requisition.is_demo)))
+    number, candidate = 1, title + DEMO_SUFFIX
+    while candidate in taken:
+        number += 1
+        candidate = f"{title} (demo {number})"
+    return candidate
+
+
 def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
                seed: int = 7, note_words: int = 80, slug: str = "engineering-manager",
-               title: str = "Engineering Manager, Payments") -> tuple[Requisition, dict]:
+               title: str = "Engineering Manager, Payments",
+               actor: User | None = None) -> tuple[Requisition, dict]:
     rng = random.Random(seed)
     passwords: dict[str, str] = {}
     template = ensure_template(seed_dir, slug)
     manager = user("hm@demo.example", "Hana Manager", "hiring_manager", passwords)
     panel = [user(f"interviewer{i + 1}@demo.example", NAMES[i % len(NAMES)], "interviewer",
                   passwords) for i in range(interviewers)]
-    requisition = Requisition(title=title, team="Payments", template=template,
-                              hiring_manager=manager)
+    requisition = Requisition(title=unique_title(title), team="Payments", template=template,
+                              hiring_manager=manager, is_demo=True)
     db.session.add(requisition)
     db.session.flush()
     dims = template.dimensions
     start = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
     for c in range(candidates):
-        candidate = Candidate(requisition=requisition, name=f"Candidate {chr(65 + c)}",
+        candidate = Candidate(requisition=requisition, name=candidate_name(c),
                               email=f"candidate{c + 1}@demo.example", stage="debrief")
         db.session.add(candidate)
         talent = rng.uniform(1.8, 3.6)
         for i, person in enumerate(panel):
             focus = [d for k, d in enumerate(dims) if k % interviewers == i]
             focus = focus or [dims[i % len(dims)]]
-            interview = Interview(candidate=candidate, interviewer=person, kind="technical",
+            # the first interview of each loop is the role's first case study
+            case = template.case_studies[0] if i == 0 and template.case_studies else None
+            interview = Interview(candidate=candidate, interviewer=person,
+                                  kind="case_study" if case else "technical", case_study=case,
                                   scheduled_at=start + timedelta(days=c, hours=i), focus=focus)
             db.session.add(interview)
             db.session.flush()
@@ -94,7 +138,61 @@ def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
                 signals={s.id for s in rng.sample(template.signals_of("strong"), 2)},
                 red_flags=flags,
                 overall=max(1, min(4, round(rng.gauss(talent, 0.6)))),
-                other_concern=note(rng, 25) if rng.random() < 0.3 else ""),
+                other_concern=note(rng, 25) if rng.random() < 0.3 else "",
+                case_notes=note(rng, 40) if case else ""),
                 card.lock_version, submit=True)
+    record("demo_created", actor_email="cli" if actor is None else "", actor=actor,
+           target=f"requisition:{requisition.id}",
+           details={"candidates": candidates, "interviewers": interviewers,
+                    "new_users": sorted(passwords)})
     db.session.commit()
     return requisition, passwords
+
+
+def reset_demo(actor: User | None = None) -> dict[str, int]:
+    """Remove every demo requisition with its candidates, loops, scorecards and decisions,
+    and the demo accounts. An account the audit log refers to (someone logged in as it) is
+    deactivated instead: the audit log is append-only. One commit."""
+    requisitions = db.session.scalars(select(Requisition).where(Requisition.is_demo)).all()
+    req_ids = [r.id for r in requisitions]
+    cand_ids = select(Candidate.id).where(Candidate.requisition_id.in_(req_ids))
+    interview_ids = select(Interview.id).where(Interview.candidate_id.in_(cand_ids))
+    card_ids = select(Scorecard.id).where(Scorecard.interview_id.in_(interview_ids))
+    for model in (ScorecardRating, ScorecardSignal, ScorecardRedFlag, ScorecardAmendment):
+        db.session.execute(delete(model).where(model.scorecard_id.in_(card_ids)))
+    db.session.execute(delete(Scorecard).where(Scorecard.id.in_(card_ids)))
+    db.session.execute(delete(InterviewFocus).where(InterviewFocus.interview_id.in_(
+        interview_ids)))
+    db.session.execute(delete(Interview).where(Interview.id.in_(interview_ids)))
+    db.session.execute(delete(Decision).where(Decision.candidate_id.in_(cand_ids)))
+    db.session.execute(delete(Candidate).where(Candidate.id.in_(cand_ids)))
+    db.session.execute(delete(WeightAdjustment).where(
+        WeightAdjustment.requisition_id.in_(req_ids)))
+    db.session.execute(delete(Requisition).where(Requisition.id.in_(req_ids)))
+    removed = deactivated = 0
+    for person in db.session.scalars(select(User).where(User.is_demo)).all():
+        if _referenced(person):
+            person.active = False
+            deactivated += 1
+            db.session.execute(delete(UserSession).where(UserSession.user_id == person.id))
+        else:
+            db.session.delete(person)
+            removed += 1
+    counts = {"requisitions": len(req_ids), "users_removed": removed,
+              "users_deactivated": deactivated}
+    record("demo_reset", actor=actor, actor_email="cli" if actor is None else "",
+           details=counts)
+    db.session.commit()
+    return counts
+
+
+def _referenced(person: User) -> bool:
+    """Does anything that stays refer to this account?"""
+    checks = [select(AuditEvent.id).where(AuditEvent.actor_id == person.id),
+              select(Interview.id).where(Interview.interviewer_id == person.id),
+              select(Scorecard.id).where(Scorecard.author_id == person.id),
+              select(Requisition.id).where(Requisition.hiring_manager_id == person.id),
+              select(Decision.id).where(Decision.decided_by_id == person.id),
+              select(WeightAdjustment.id).where(WeightAdjustment.changed_by_id == person.id),
+              select(ScorecardAmendment.id).where(ScorecardAmendment.author_id == person.id)]
+    return any(db.session.scalar(q.limit(1)) is not None for q in checks)
