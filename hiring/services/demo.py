@@ -18,6 +18,7 @@ from ..models import (
     Decision,
     Interview,
     InterviewFocus,
+    LegalHold,
     Requisition,
     Role,
     Scorecard,
@@ -165,6 +166,8 @@ def reset_demo(actor: User | None = None) -> dict[str, int]:
         interview_ids)))
     db.session.execute(delete(Interview).where(Interview.id.in_(interview_ids)))
     db.session.execute(delete(Decision).where(Decision.candidate_id.in_(cand_ids)))
+    db.session.execute(delete(LegalHold).where(LegalHold.candidate_id.in_(cand_ids)
+                                               | LegalHold.requisition_id.in_(req_ids)))
     db.session.execute(delete(Candidate).where(Candidate.id.in_(cand_ids)))
     db.session.execute(delete(WeightAdjustment).where(
         WeightAdjustment.requisition_id.in_(req_ids)))
