@@ -19,6 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(load_config(config))
+    from .routing import install as install_converters
+
+    install_converters(app)
 
     db.init_app(app)
     migrate.init_app(

@@ -17,8 +17,20 @@ MESSAGES = {
 }
 
 
+def _rollback() -> None:
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the error page must render whatever the session did
+        db.session.remove()
+
+
 def register_error_handlers(app: Flask) -> None:
     def render(code: int, detail: str | None = None):
+        # A failed flush leaves the session unusable (PendingRollbackError): the page's
+        # navigation reads the user, so end the failed transaction before rendering.
+        _rollback()
         title, message = MESSAGES.get(code, MESSAGES[500])
         return render_template("errors/error.html", code=code, title=title,
                                message=detail or message), code

@@ -16,6 +16,15 @@ def no_nul(_form, field) -> None:
         raise ValidationError("Contains a NUL character, which cannot be stored. Remove it.")
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def plausible_datetime(_form, field) -> None:
+    """Dates far from now are typos or probes, and 9999-12-31 + a day overflows Python."""
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise ValidationError(f"Give a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
 def email_address(_form, field) -> None:
     if not EMAIL.match(field.data or ""):
         raise ValidationError("Enter an email address such as name@example.com.")

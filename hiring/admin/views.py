@@ -11,6 +11,7 @@ from ..auth.sessions import end_all_sessions
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..policy import requires
+from ..routing import page_arg
 from . import bp
 from .forms import AuditFilterForm, NewUserForm, UserForm
 
@@ -133,14 +134,15 @@ def audit():
     if form.event.data in EVENTS:
         query = query.where(AuditEvent.event == form.event.data)
     if form.actor.data:
-        needle = form.actor.data.lower()
+        # a search term is never stored; PostgreSQL cannot take a NUL even in a LIKE
+        needle = form.actor.data.lower().replace("\x00", "")
         query = query.where(AuditEvent.actor_email.contains(needle, autoescape=True))
-    page = max(request.args.get("page", 1, type=int), 1)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page_arg(), pages)
     events = db.session.scalars(
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render_template("admin/audit.html", form=form, events=events, page=page,
                            pages=pages, total=total)

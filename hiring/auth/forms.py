@@ -9,7 +9,7 @@ from ..validators import no_nul, normalise_email, password_strength
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", filters=[normalise_email],
-                       validators=[DataRequired(), Length(max=254)],
+                       validators=[DataRequired(), Length(max=254), no_nul],
                        render_kw={"autocomplete": "username", "autofocus": True})
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)],
                              render_kw={"autocomplete": "current-password"})

@@ -19,6 +19,7 @@ from ..models import (
     TemplateVersion,
 )
 from ..policy import authorize, requires
+from ..routing import page_arg
 from ..services.debrief import (
     build_debrief,
     dimension_specs,
@@ -127,8 +128,8 @@ def compare(requisition_id: int):
                      "flags": sum(len(c.red_flags) for c in cards)})
     rows.sort(key=lambda r: (r["result"].composite_100 is None,
                              -(r["result"].composite_100 or 0), r["candidate"].name))
-    page = max(request.args.get("page", 1, type=int), 1)
     pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page_arg(), pages)
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     return render_template("debriefs/compare.html", requisition=requisition, rows=shown,
                            stage=stage, stages=CANDIDATE_STAGES, page=page, pages=pages,

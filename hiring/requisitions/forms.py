@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..models import CANDIDATE_STAGES, INTERVIEW_KINDS, REQUISITION_STATUSES
-from ..validators import email_address, no_nul, normalise_email
+from ..validators import email_address, no_nul, normalise_email, plausible_datetime
 
 
 def choices(mapping: dict) -> list[SelectChoice]:
@@ -48,7 +48,8 @@ class InterviewForm(FlaskForm):
     interviewer_id = SelectField("Interviewer", coerce=int)
     kind = SelectField("Type", choices=choices(INTERVIEW_KINDS))
     scheduled_at = DateTimeLocalField("Scheduled (UTC)", format="%Y-%m-%dT%H:%M",
-                                      validators=[InputRequired("Give a date and time.")])
+                                      validators=[InputRequired("Give a date and time."),
+                                                  plausible_datetime])
     focus = MultiCheckboxField("Focus dimensions", coerce=int)
     case_study_id = SelectField("Case study", coerce=int, validators=[Optional()])
 

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..models import OVERALL, Interview, TemplateVersion
-from ..services.scorecards import ScorecardInput
+from ..services.scorecards import ScorecardInput, stored_version
 from ..validators import no_nul
 
 NOT_ASSESSED = ""
@@ -19,7 +19,9 @@ FIELD_PATTERN = re.compile(r"^(rating|evidence|signal|flag|flag_note)_(\d+)$")
 
 
 def _version(_form, field) -> None:
-    if not (field.data or "").isdigit():
+    # ASCII digits only ("²".isdigit() is true) and within the column's range
+    raw = field.data or ""
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) < 2**31):
         raise ValidationError("The form was altered (bad version). Reload the page.")
 
 
@@ -135,7 +137,7 @@ def to_input(form) -> ScorecardInput:
 
 def form_data_from(scorecard) -> dict:
     """Initial form values from a stored scorecard."""
-    values = {"lock_version": str(scorecard.lock_version),
+    values = {"lock_version": str(stored_version(scorecard)),
               "overall": str(scorecard.overall) if scorecard.overall else "",
               "case_notes": scorecard.case_notes, "other_concern": scorecard.other_concern}
     for rating in scorecard.ratings:

@@ -16,7 +16,8 @@ from ..services.scorecards import (
     ScorecardConflict,
     ScorecardLocked,
     amend,
-    get_or_create,
+    current_version,
+    find_or_new,
     save,
 )
 from . import bp
@@ -90,7 +91,7 @@ def fill(interview_id: int):
     interview = _interview_or_404(interview_id)
     authorize("scorecards.write", interview)
     template = interview.candidate.requisition.template
-    scorecard = get_or_create(interview, current_user)
+    scorecard = find_or_new(interview, current_user)
     if scorecard.submitted:
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     if request.method == "GET":
@@ -106,8 +107,7 @@ def fill(interview_id: int):
         try:
             save(scorecard, to_input(form), int(form.lock_version.data))
         except ScorecardConflict:
-            form.lock_version.data = str(db.session.get(Scorecard, scorecard.id).lock_version)
-            return _render_form(interview, form, scorecard, status=409, conflict=True)
+            return _conflict(interview, form)
         form.lock_version.data = str(scorecard.lock_version)
         flash("Not submitted yet: complete the fields listed below. Your draft is saved.",
               "error")
@@ -118,8 +118,7 @@ def fill(interview_id: int):
     try:
         save(scorecard, to_input(form), int(form.lock_version.data), submit=final)
     except ScorecardConflict:
-        form.lock_version.data = str(db.session.get(Scorecard, scorecard.id).lock_version)
-        return _render_form(interview, form, scorecard, status=409, conflict=True)
+        return _conflict(interview, form)
     except ScorecardLocked:
         flash("This scorecard is already submitted; amend it to change it.", "warning")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
@@ -128,6 +127,14 @@ def fill(interview_id: int):
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     flash("Draft saved.", "success")
     return redirect(url_for("scorecards.fill", interview_id=interview.id))
+
+
+def _conflict(interview: Interview, form):
+    """409 with the user's text kept, and the stored version, so saving again works (the
+    scorecard may not have existed when this edit began: a concurrent first save)."""
+    form.lock_version.data = str(current_version(interview.id, current_user.id))
+    return _render_form(interview, form, find_or_new(interview, current_user), status=409,
+                        conflict=True)
 
 
 def _submitted_message(interview: Interview) -> Markup:
@@ -146,7 +153,7 @@ def autosave(interview_id: int):
     """Debounced saves from the page's script: JSON in reply, never a redirect."""
     interview = _interview_or_404(interview_id)
     authorize("scorecards.write", interview)
-    scorecard = get_or_create(interview, current_user)
+    scorecard = find_or_new(interview, current_user)
     form = build_form(interview, interview.candidate.requisition.template)
     if unknown_fields(form, request.form.keys()):
         return jsonify(ok=False, error="unknown fields"), 400

@@ -39,6 +39,31 @@ class ScorecardInput:
     other_concern: str = ""
 
 
+def find_or_new(interview: Interview, author: User) -> Scorecard:
+    """The author's scorecard for the interview, or a new one not yet in the database: opening
+    the form (a GET) must not create rows; the first save does (see save)."""
+    scorecard = db.session.scalar(select(Scorecard).where(
+        Scorecard.interview_id == interview.id, Scorecard.author_id == author.id))
+    if scorecard is None:
+        # by id, not relationship: a backref would put it into the session's collections
+        scorecard = Scorecard(interview_id=interview.id, author_id=author.id, status="draft",
+                              case_notes="", other_concern="", ratings=[], signals=[],
+                              red_flags=[])
+    return scorecard
+
+
+def stored_version(scorecard: Scorecard) -> int:
+    """The version an edit starts from; 0 for a scorecard never saved."""
+    return scorecard.lock_version or 0 if scorecard.id is not None else 0
+
+
+def current_version(interview_id: int, author_id: int) -> int:
+    """After a conflict: the version now stored (what the user's next save must name)."""
+    version = db.session.scalar(select(Scorecard.lock_version).where(
+        Scorecard.interview_id == interview_id, Scorecard.author_id == author_id))
+    return version or 0
+
+
 def get_or_create(interview: Interview, author: User) -> Scorecard:
     """The author's scorecard for the interview, made on first use. Two tabs opening it at
     once still make one row: the unique constraint decides and the loser reads it back."""
@@ -107,16 +132,17 @@ def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
 
 def _check_version(scorecard: Scorecard, expected_version: int) -> None:
     """The edit began from the version now stored (checked before any change is made)."""
-    if scorecard.lock_version != expected_version:
+    if stored_version(scorecard) != expected_version:
         db.session.rollback()
         raise ScorecardConflict
 
 
 def _commit_versioned() -> None:
-    """Commit; a concurrent writer that got there first makes the UPDATE match no row."""
+    """Commit; a concurrent writer that got there first makes the UPDATE match no row, or,
+    for a first save, makes our INSERT collide with its row (a unique constraint)."""
     try:
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise ScorecardConflict from None
 
@@ -126,6 +152,9 @@ def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
     if scorecard.submitted:
         raise ScorecardLocked
     _check_version(scorecard, expected_version)
+    if scorecard.id is None:  # the first save creates the row (never the GET of the form)
+        scorecard.created_at = utcnow()
+        db.session.add(scorecard)
     _apply(scorecard, data)
     if submit:
         scorecard.status = "submitted"
