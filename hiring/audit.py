@@ -9,7 +9,8 @@ from .models import AuditEvent, User
 
 EVENTS = (
     "login_success", "login_failure", "login_throttled", "logout", "session_expired",
-    "password_changed", "user_created", "user_changed", "role_changed", "user_deactivated",
+    "password_changed", "password_reset", "user_created", "user_changed", "role_changed",
+    "user_deactivated",
     "user_reactivated", "access_denied", "decision_recorded", "weights_changed",
     "settings_changed", "stage_changed", "demo_created", "demo_reset",
     # retention (hiring/services/retention.py, erasure.py): ids and counts, never content

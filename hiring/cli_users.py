@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from .audit import record
 from .auth.passwords import generate_password, hash_password
+from .core.password_policy import password_problem
 from .extensions import db
 from .models import ROLES, User
-from .validators import EMAIL, PASSWORD_MAX, PASSWORD_MIN, normalise_email
+from .validators import EMAIL, normalise_email
 
 
 @click.group("users", help="Manage user accounts.")
@@ -20,9 +21,9 @@ def users_cli() -> None:
     pass
 
 
-def _create(email: str, role: str, name: str, password: str) -> User:
+def _create(email: str, role: str, name: str, password: str, one_time: bool) -> User:
     user = User(email=email, name=name, role=role, active=True,
-                password_hash=hash_password(password))
+                password_hash=hash_password(password), must_change_password=one_time)
     db.session.add(user)
     db.session.flush()
     record("user_created", actor_email="cli", target=f"user:{user.id}",
@@ -52,11 +53,12 @@ def create_command(email: str, role: str, name: str, generate: bool) -> None:
                                 confirmation_prompt=True, default="", show_default=False)
         show = not password
         password = password or generate_password()
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        click.secho(f"error: passwords have {PASSWORD_MIN} to {PASSWORD_MAX} characters",
-                    fg="red", err=True)
+    problem = None if show else password_problem(password, (email, name))
+    if problem:
+        click.secho(f"error: {problem}", fg="red", err=True)
         sys.exit(1)
-    user = _create(email, role, name.strip() or email.split("@")[0], password)
+    # a generated password was seen on this terminal: one-time, changed at the first login
+    user = _create(email, role, name.strip() or email.split("@")[0], password, one_time=show)
     click.echo(f"Created {user.role} {user.email}.")
     if show:
         click.echo(f"Password (shown once): {password}")
@@ -69,10 +71,10 @@ def bootstrap_command() -> None:
         return
     email = normalise_email(os.environ.get("HIRING_ADMIN_EMAIL") or "admin@hiring.local")
     password = generate_password()
-    _create(email, "admin", "Administrator", password)
+    _create(email, "admin", "Administrator", password, one_time=True)
     click.echo("")
     click.secho("  First run: an admin account was created.", bold=True)
     click.echo(f"  Email:    {email}")
     click.echo(f"  Password: {password}")
-    click.echo("  This is shown only once. Log in and change it under your account.")
+    click.echo("  This is shown only once, and works once: at the first login you choose your own.")
     click.echo("")

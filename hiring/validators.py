@@ -6,9 +6,9 @@ import re
 
 from wtforms.validators import ValidationError
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PASSWORD_MIN, PASSWORD_MAX = 12, 128
+from .core.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401 (re-exported)
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def no_nul(_form, field) -> None:
     """Text is stored as typed, but a NUL byte cannot be stored by PostgreSQL at all."""
@@ -34,10 +34,16 @@ def normalise_email(value: str | None) -> str:
     return (value or "").strip().lower()
 
 
-def password_strength(_form, field) -> None:
-    length = len(field.data or "")
-    if length < PASSWORD_MIN or length > PASSWORD_MAX:
-        raise ValidationError(
-            f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters ({length} given). "
-            "A passphrase of several words works well."
-        )
+def password_strength(form, field) -> None:
+    """NIST SP 800-63B rules (hiring/core/password_policy.py); the form's own email and
+    name, or the logged-in user's, count as easy guesses."""
+    from flask_login import current_user
+
+    from .core.password_policy import password_problem
+
+    inputs = [getattr(getattr(form, name, None), "data", None) or "" for name in ("email", "name")]
+    if getattr(current_user, "is_authenticated", False):
+        inputs += [current_user.email, current_user.name]
+    problem = password_problem(field.data or "", tuple(inputs))
+    if problem:
+        raise ValidationError(problem)

@@ -43,6 +43,7 @@ EXPECTED = {
     ("admin.edit_user", "GET"): admin_only(200),
     ("admin.edit_user", "POST"): admin_only(302),  # absent fields keep their values
     ("admin.deactivate_user", "POST"): admin_only(302),
+    ("admin.reset_password", "POST"): admin_only(200),  # the one-time password, shown once
     ("admin.activate_user", "POST"): admin_only(302),
     ("admin.audit", "GET"): admin_only(200),
     ("admin.retention_page", "GET"): admin_only(200),

@@ -12,6 +12,8 @@ from ..extensions import db
 from ..models import AuditEvent, User
 from ..policy import requires
 from ..routing import page_arg
+from ..services.passwords import SelfReset
+from ..services.passwords import reset_password as reset_password_service
 from . import bp
 from .forms import AuditFilterForm, NewUserForm, UserForm
 
@@ -48,8 +50,10 @@ def new_user():
             form.email.errors.append("A user with this email already exists.")
         else:
             password = form.password.data or generate_password()
+            # the admin chose or saw it: the user picks their own at the first login
             user = User(email=form.email.data, name=form.name.data, role=form.role.data,
-                        active=form.active.data, password_hash=hash_password(password))
+                        active=form.active.data, password_hash=hash_password(password),
+                        must_change_password=True)
             db.session.add(user)
             db.session.flush()
             record("user_created", actor=current_user, target=f"user:{user.id}",
@@ -96,6 +100,19 @@ def _apply_changes(user: User, form: UserForm) -> None:
     if not user.active:
         end_all_sessions(user)
     record("user_changed", actor=current_user, target=target, details=changed)
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@requires("users.manage")
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    try:
+        password = reset_password_service(current_user._get_current_object(), user)
+    except SelfReset:
+        flash("Change your own password under your account.", "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_created.html", user=user, password=password,
+                           reset=True)
 
 
 @bp.post("/users/<int:user_id>/deactivate")

@@ -9,13 +9,13 @@ from sqlalchemy import select
 from ..audit import record, record_now
 from ..extensions import db
 from ..models import User, UserSession
-from ..models.base import utcnow
 from ..policy import public, requires
 from ..security import limiter
+from ..services.passwords import change_own_password
 from . import bp
 from .forms import LoginForm, PasswordChangeForm
-from .passwords import check_password, hash_password
-from .sessions import end_all_sessions, end_session, start_session
+from .passwords import check_password
+from .sessions import end_session, start_session
 
 FAILED = "That email and password do not match an active account."
 
@@ -71,6 +71,8 @@ def login():
             start_session(user)
             record("login_success", actor=user)
             db.session.commit()
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("home"))
         g.login_failed = True
         record_now("login_failure", actor=user, actor_email=form.email.data[:254],
@@ -107,17 +109,28 @@ def account():
 @requires("account.manage_own")
 def change_password():
     form = PasswordChangeForm()
+    user = current_user._get_current_object()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         if not check_password(user.password_hash, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
+        elif check_password(user.password_hash, form.new_password.data):
+            form.new_password.errors.append("Choose a password different from the current one.")
         else:
-            user.password_hash = hash_password(form.new_password.data)
-            user.password_changed_at = utcnow()
-            end_all_sessions(user)
-            record("password_changed", actor=user, target=f"user:{user.id}")
-            start_session(user)
-            db.session.commit()
+            change_own_password(user, form.new_password.data)
             flash("Password changed. You were logged out everywhere else.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, forced=user.must_change_password)
+
+
+# Until a one-time password is replaced, only these are reachable.
+WHILE_MUST_CHANGE = frozenset({"auth.change_password", "auth.logout", "static", "healthz"})
+
+
+@bp.before_app_request
+def one_time_password_must_be_changed():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in WHILE_MUST_CHANGE):
+        if request.method == "GET":
+            flash("Choose your own password to continue: the one you were given works "
+                  "only once.", "warning")
+        return redirect(url_for("auth.change_password"))
