@@ -120,7 +120,7 @@ def test_debrief_shows_recommendation_explanation_and_evidence(app, loop):
     admin, _ = client_for(app, "admin")
     html = admin.get(url).get_data(as_text=True)
     assert "Not enough evidence" in html  # one scorecard of a quorum of 3
-    assert "only 1 of 3 scorecards are in" in html
+    assert "only 1 of 3 interviewers have rated" in html
     assert "Walked through a concrete incident review" in html  # evidence by dimension
     assert "Pat Peer" in html and "<svg" in html
     assert "Waiting for:" in html

@@ -1,44 +1,140 @@
-"""Krippendorff's alpha at the ordinal level, with missing values.
+"""How much interviewers agree.
 
-Units are dimensions, coders are interviewers; a unit counts only where at least two
-interviewers rated it. Returns None where alpha is undefined (fewer than two pairable
-values, or no variation at all), which the debrief shows as "too few ratings".
+- Per candidate, a plain figure: the share of pairs of interviewers whose ratings of the same
+  dimension are within one point of each other (per dimension, and pooled over dimensions).
+- Per requisition, Krippendorff's alpha at the ordinal level over (candidate, dimension) units,
+  with a bootstrap 95% interval (units resampled). Alpha over the dimensions of a single
+  candidate is not meaningful (one dimension gives no variation to compare against).
+
+ordinal_alpha matches Krippendorff (2011), "Computing Krippendorff's alpha-reliability", and
+the `krippendorff` package (tests check both).
 """
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+BOOTSTRAP_SAMPLES = 400
+BOOTSTRAP_SEED = 20111  # fixed: the same ratings always show the same interval
 
 
-def ordinal_alpha(units: Iterable[Sequence[int | None]]) -> float | None:
-    """`units`: for each unit, the values given by each coder (None where missing)."""
-    coincidence: dict[tuple[int, int], float] = defaultdict(float)
+def within_one(values: Sequence[Fraction | int]) -> tuple[int, int]:
+    """(pairs within one point, pairs) among one dimension's per-person ratings."""
+    close = pairs = 0
+    for a in range(len(values)):
+        for b in range(a + 1, len(values)):
+            pairs += 1
+            close += abs(values[a] - values[b]) <= 1
+    return close, pairs
+
+
+def _coincidences(units: Iterable[Sequence]) -> list[dict[tuple, float]]:
+    """Each pairable unit's contribution to the coincidence matrix."""
+    out = []
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
         if m < 2:
             continue
+        matrix: dict[tuple, float] = defaultdict(float)
         for i, c in enumerate(values):
             for j, k in enumerate(values):
                 if i != j:
-                    coincidence[(c, k)] += 1.0 / (m - 1)
+                    matrix[(c, k)] += 1.0 / (m - 1)
+        out.append(matrix)
+    return out
+
+
+def _alpha_of(coincidence: dict[tuple, float]) -> float | None:
     if not coincidence:
         return None
     categories = sorted({c for c, _ in coincidence})
-    totals = {c: sum(coincidence[(c, k)] for k in categories) for c in categories}
+    totals = {c: sum(coincidence.get((c, k), 0.0) for k in categories) for c in categories}
     n = sum(totals.values())
     if n <= 1 or len(categories) < 2:
         return None
     position = {c: i for i, c in enumerate(categories)}
+    cumulative = [0.0]
+    for c in categories:
+        cumulative.append(cumulative[-1] + totals[c])
 
-    def distance(c: int, k: int) -> float:
+    def distance(c, k) -> float:
         low, high = sorted((position[c], position[k]))
-        between = sum(totals[categories[g]] for g in range(low, high + 1))
+        between = cumulative[high + 1] - cumulative[low]
         return (between - (totals[c] + totals[k]) / 2.0) ** 2
 
-    observed = sum(coincidence[(c, k)] * distance(c, k) for c in categories for k in categories)
+    observed = sum(v * distance(c, k) for (c, k), v in coincidence.items())
     expected = sum(totals[c] * totals[k] * distance(c, k) for c in categories for k in categories)
     if expected == 0:
         return None
     return 1.0 - (n - 1) * observed / expected
+
+
+def _pool(parts: Iterable[dict[tuple, float]]) -> dict[tuple, float]:
+    pooled: dict[tuple, float] = defaultdict(float)
+    for part in parts:
+        for key, value in part.items():
+            pooled[key] += value
+    return pooled
+
+
+def ordinal_alpha(units: Iterable[Sequence[int | float | None]]) -> float | None:
+    """`units`: for each unit, the values given by each coder (None where missing). None
+    where alpha is undefined (fewer than two pairable values, or no variation at all)."""
+    return _alpha_of(_pool(_coincidences(units)))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    alpha: float | None  # None: not enough pairable values (see `minimum`)
+    low: float | None  # bootstrap 95% interval
+    high: float | None
+    pairable: int  # values in units rated by at least two people
+    units: int  # pairable units
+    minimum: int
+
+
+def requisition_alpha(units: Iterable[Sequence[int | float | None]], minimum: int,
+                      samples: int = BOOTSTRAP_SAMPLES) -> Agreement:
+    """Ordinal alpha over (candidate, dimension) units with a percentile bootstrap interval;
+    alpha only when at least `minimum` pairable values exist."""
+    units = [[v for v in unit if v is not None] for unit in units]
+    units = [u for u in units if len(u) >= 2]
+    pairable = sum(len(u) for u in units)
+    if pairable < minimum:
+        return Agreement(None, None, None, pairable, len(units), minimum)
+    parts = _coincidences(units)
+    alpha = _alpha_of(_pool(parts))
+    if alpha is None:
+        return Agreement(None, None, None, pairable, len(units), minimum)
+    # Resampling identical units is the same as resampling their pattern: group them, then
+    # draw counts per pattern, so the cost is per distinct pattern, not per unit.
+    patterns: dict[tuple, int] = defaultdict(int)
+    for unit in units:
+        patterns[tuple(sorted(unit))] += 1
+    keys = list(patterns)
+    contribution = [_pool(_coincidences([k])) for k in keys]
+    rng = random.Random(BOOTSTRAP_SEED)
+    draws = []
+    for _ in range(samples):
+        counts = defaultdict(int)
+        for index in rng.choices(range(len(keys)), weights=[patterns[k] for k in keys],
+                                 k=len(units)):
+            counts[index] += 1
+        pooled: dict[tuple, float] = defaultdict(float)
+        for index, count in counts.items():
+            for key, value in contribution[index].items():
+                pooled[key] += value * count
+        value = _alpha_of(pooled)
+        if value is not None:
+            draws.append(value)
+    draws.sort()
+    if not draws:
+        return Agreement(alpha, None, None, pairable, len(units), minimum)
+    low = draws[int(0.025 * (len(draws) - 1))]
+    high = draws[int(round(0.975 * (len(draws) - 1)))]
+    return Agreement(alpha, low, high, pairable, len(units), minimum)

@@ -1,40 +1,43 @@
-"""Weighted hire recommendation for one candidate, with its explanation.
+"""Weighted hire recommendation for one candidate; the explanation consumes the result.
 
-Plain, frozen data in; a DebriefResult out. The formula is declared, not discussed:
-- each dimension's score is the mean of the ratings it received ("not assessed" excluded,
-  never counted as zero);
-- the composite is the weighted mean of those scores, the weights renormalised over the
-  dimensions that were actually assessed;
+Plain, frozen data in; a DebriefResult out. The formula is declared (README, "Formulas"):
+- one person, one voice: an interviewer's ratings of a dimension across their scorecards are
+  averaged first; a dimension's score is the mean of those per-person values ("not assessed"
+  excluded, never counted as zero);
+- the composite is the weighted mean of the dimension scores, the weights renormalised over
+  the assessed dimensions; on 0-100 it is 100 x (composite - lowest) / (highest - lowest);
+- everything that decides a band is exact (`fractions.Fraction`); a shown score is floored at
+  the decimals of the band thresholds, so it never contradicts its band;
+- the quorum counts distinct interviewers with at least one assessed rating; a scorecard that
+  assesses nothing is no evidence (listed in `empty_by`);
 - coverage is the share of total weight that at least one interviewer assessed;
-- the recommendation comes from bands on the 0-100 composite, unless there are fewer
-  submitted scorecards than the quorum or coverage is below its threshold (then "Not enough
-  evidence"). Red flags and Strong-no votes never move the number: they mark the result
-  "needs discussion" and are listed.
+- red flags and Strong-no votes never move the number: they mark the result "needs
+  discussion" and are listed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from statistics import mean
+from fractions import Fraction
 
-from .agreement import ordinal_alpha
+from .agreement import within_one
+from .bands import (  # noqa: F401 (re-exported: the vocabulary's public home is scoring)
+    HIRE,
+    LEAN_NO,
+    NO_HIRE,
+    NOT_ENOUGH,
+    STRONG_HIRE,
+    VOTES,
+    Settings,
+    band,
+    exact,
+    score_places,
+    show,
+)
+from .calibration import Calibration, PastRating, calibrate  # noqa: F401 (re-exported)
+from .explain import explain
 
-STRONG_HIRE, HIRE, LEAN_NO, NO_HIRE = "Strong hire", "Hire", "Lean no", "No hire"
-NOT_ENOUGH = "Not enough evidence"
-VOTES = {1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Decision settings; each requisition may override them."""
-
-    strong_hire_at: float = 80.0  # composite 0-100 at or above which: Strong hire
-    hire_at: float = 60.0
-    lean_no_at: float = 35.0  # below this: No hire
-    quorum: int = 3  # submitted scorecards needed
-    min_coverage: float = 0.8  # share of total weight assessed
-    disagreement_spread: int = 2  # max - min rating at which a dimension is contested
-    calibration_min_scorecards: int = 5
+Ratings = dict[int, dict[int, Fraction]]  # dimension id -> interviewer id -> their mean
 
 
 @dataclass(frozen=True)
@@ -55,44 +58,46 @@ class Scorecard:
 
 
 @dataclass(frozen=True)
-class PastRating:
-    """A submitted rating anywhere, for interviewer calibration."""
-
-    interviewer_id: int
-    candidate_id: int
-    dimension_id: int
-    rating: int
-    scorecard_id: int
-
-
-@dataclass(frozen=True)
 class DimensionResult:
     id: int
     name: str
     weight: float  # as configured (percent)
-    effective_weight: float  # renormalised over assessed dimensions (0-1), 0 if unassessed
-    ratings: dict[int, int]  # interviewer id -> rating
-    count: int
-    mean: float | None
-    low: int | None
-    high: int | None
-    spread: int | None
+    effective_weight: Fraction  # renormalised over assessed dimensions (0-1), 0 if unassessed
+    ratings: dict[int, Fraction]  # interviewer id -> their (averaged) rating
+    count: int  # people who rated it
+    mean: Fraction | None
+    low: Fraction | None
+    high: Fraction | None
+    spread: Fraction | None
     contested: bool
-
-
-@dataclass(frozen=True)
-class Calibration:
-    interviewer_id: int
-    interviewer: str
-    scorecards: int
-    deviation: float  # mean (own rating - co-panelists' mean); > 0 lenient, < 0 severe
-    compared: int
+    impact_100: Fraction | None  # points this dimension adds to 50/100 (scale midpoint)
+    within_one: tuple[int, int] = (0, 0)  # (pairs within one point, pairs of people)
 
     @property
-    def tendency(self) -> str:
-        if abs(self.deviation) < 0.25:
-            return "in line with peers"
-        return "lenient" if self.deviation > 0 else "severe"
+    def mean_shown(self) -> str:
+        return show(self.mean, 2)
+
+    @property
+    def weight_shown(self) -> str:
+        return show(self.effective_weight * 100) + "%" if self.count else "\u2014"
+
+    @property
+    def spread_shown(self) -> str:
+        return "\u2014" if self.spread is None else _plain(self.spread)
+
+    @property
+    def agreement_shown(self) -> str:
+        close, pairs = self.within_one
+        return f"{show(Fraction(close * 100, pairs))}%" if pairs else "\u2014"
+
+    def rating_shown(self, interviewer_id: int) -> str:
+        """A person's rating of this dimension: 3, or 3.5 when their scorecards differ."""
+        value = self.ratings.get(interviewer_id)
+        return "\u00b7" if value is None else _plain(value)
+
+
+def _plain(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else show(value, 2).rstrip("0")
 
 
 @dataclass(frozen=True)
@@ -100,10 +105,13 @@ class DebriefResult:
     scale_min: int
     scale_max: int
     dimensions: tuple[DimensionResult, ...]
-    composite: float | None  # on the rating scale
-    composite_100: float | None
-    coverage: float
-    submitted: int
+    composite: Fraction | None  # on the rating scale, exact
+    composite_100: Fraction | None  # 0-100, exact; decides the band
+    coverage: Fraction
+    submitted: int  # submitted scorecards
+    assessors: int  # distinct interviewers with at least one assessed rating: the quorum
+    interviewers: tuple[tuple[int, str], ...]  # the assessors, by id
+    empty_by: tuple[str, ...]  # submitted a scorecard that assessed nothing
     votes: dict[int, int]
     recommendation: str
     band_recommendation: str | None  # what the bands alone say, even without enough evidence
@@ -112,131 +120,110 @@ class DebriefResult:
     strong_no_by: tuple[str, ...]
     contested: tuple[str, ...]
     split_vote: bool
-    pivotal_interviewers: tuple[str, ...]  # leaving any one out changes the band
+    pivotal_interviewers: tuple[str, ...]  # leaving any one person out changes the band
     weight_sensitive: bool  # equal weights change the band
     equal_weights_recommendation: str  # the band under equal weights
-    alpha: float | None
+    within_one: tuple[int, int]  # pooled over dimensions
+    only_zero_weight: bool  # ratings exist, but only on dimensions weighted 0
+    score_places: int  # decimals a 0-100 score is shown with
     calibrations: tuple[Calibration, ...] = ()
-    calibrated_composite_100: float | None = None
+    calibrated_composite_100: Fraction | None = None
     explanation: tuple[str, ...] = field(default=())
+
+    @property
+    def score_shown(self) -> str:
+        """The 0-100 score as every page and the PDF show it."""
+        return show(self.composite_100, self.score_places)
+
+    @property
+    def composite_shown(self) -> str:
+        return show(self.composite, 2)
+
+    @property
+    def calibrated_shown(self) -> str:
+        return show(self.calibrated_composite_100, self.score_places)
+
+    @property
+    def coverage_shown(self) -> str:
+        return show(self.coverage * 100, 0) + "%"
+
+    @property
+    def agreement_shown(self) -> str | None:
+        close, pairs = self.within_one
+        return f"{show(Fraction(close * 100, pairs))}%" if pairs else None
 
 
 # ---------------------------------------------------------------------- core formula
 
 
-def _dimension_results(dims, cards, settings) -> list[DimensionResult]:
-    given: dict[int, dict[int, int]] = {d.id: {} for d in dims}
+def per_person(cards: list[Scorecard], dim_ids) -> Ratings:
+    """One person, one voice: each interviewer's ratings of a dimension, averaged."""
+    given: dict[int, dict[int, list[int]]] = {d: {} for d in dim_ids}
     for card in cards:
         for dim_id, rating in card.ratings:
             if rating is not None and dim_id in given:
-                given[dim_id][card.interviewer_id] = rating
-    assessed_weight = sum(d.weight for d in dims if given[d.id])
+                given[dim_id].setdefault(card.interviewer_id, []).append(rating)
+    return {d: {i: Fraction(sum(v), len(v)) for i, v in people.items()}
+            for d, people in given.items()}
+
+
+def _composite(dims, given: Ratings) -> Fraction | None:
+    weights = {d.id: exact(d.weight) for d in dims if given[d.id]}
+    total = sum(weights.values())
+    if not total:
+        return None
+    means = {d: Fraction(sum(given[d].values()), len(given[d])) for d in weights}
+    return sum(weights[d] * means[d] for d in weights) / total
+
+
+def to_100(value: Fraction | None, low: int, high: int) -> Fraction | None:
+    if value is None:
+        return None
+    return 100 * (exact(value) - low) / (high - low) if high > low else Fraction(100)
+
+
+def _band(dims, given: Ratings, scale, settings) -> str | None:
+    return band(to_100(_composite(dims, given), *scale), settings)
+
+
+def _without(given: Ratings, interviewer: int) -> Ratings:
+    return {d: {i: r for i, r in people.items() if i != interviewer}
+            for d, people in given.items()}
+
+
+def _dimension_results(dims, given: Ratings, scale, settings) -> list[DimensionResult]:
+    assessed = sum(exact(d.weight) for d in dims if given[d.id])
+    midpoint = Fraction(scale[0] + scale[1], 2)
     results = []
     for d in dims:
-        values = list(given[d.id].values())
-        spread = (max(values) - min(values)) if values else None
+        values = sorted(given[d.id].values())
+        mean = Fraction(sum(values), len(values)) if values else None
+        share = exact(d.weight) / assessed if values and assessed else Fraction(0)
+        spread = values[-1] - values[0] if values else None
         results.append(DimensionResult(
-            id=d.id, name=d.name, weight=d.weight,
-            effective_weight=(d.weight / assessed_weight) if values and assessed_weight else 0.0,
-            ratings=dict(given[d.id]), count=len(values),
-            mean=mean(values) if values else None,
-            low=min(values) if values else None, high=max(values) if values else None,
+            id=d.id, name=d.name, weight=d.weight, effective_weight=share,
+            ratings=dict(given[d.id]), count=len(values), mean=mean,
+            low=values[0] if values else None, high=values[-1] if values else None,
             spread=spread,
-            contested=spread is not None and spread >= settings.disagreement_spread))
+            contested=spread is not None and spread >= settings.disagreement_spread,
+            impact_100=(100 * share * (mean - midpoint) / (scale[1] - scale[0])
+                        if mean is not None and scale[1] > scale[0] else None),
+            within_one=within_one(values)))
     return results
 
 
-def composite_of(dims: list[DimensionResult]) -> float | None:
-    assessed = [d for d in dims if d.mean is not None and d.effective_weight > 0]
-    if not assessed:
-        return None
-    return sum(d.effective_weight * d.mean for d in assessed)
-
-
-def to_100(value: float | None, low: int, high: int) -> float | None:
-    if value is None:
-        return None
-    return 100.0 * (value - low) / (high - low) if high > low else 100.0
-
-
-def band(score_100: float | None, settings: Settings) -> str | None:
-    if score_100 is None:
-        return None
-    if score_100 >= settings.strong_hire_at:
-        return STRONG_HIRE
-    if score_100 >= settings.hire_at:
-        return HIRE
-    if score_100 >= settings.lean_no_at:
-        return LEAN_NO
-    return NO_HIRE
-
-
-def _recommend(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int, int],
-               settings: Settings) -> tuple[str, str | None, list[DimensionResult], float | None,
-                                            float]:
-    results = _dimension_results(dims, cards, settings)
-    composite = composite_of(results)
-    total = sum(d.weight for d in dims)
-    coverage = (sum(d.weight for d in results if d.count) / total) if total else 0.0
-    banded = band(to_100(composite, *scale), settings)
-    enough = len(cards) >= settings.quorum and coverage + 1e-9 >= settings.min_coverage
-    return (banded if enough and banded else NOT_ENOUGH), banded, results, composite, coverage
-
-
-def recommendation_for(dims, cards, scale, settings) -> str:
-    return _recommend(list(dims), list(cards), scale, settings)[0]
+def _calibrated(dims, given: Ratings, calibrations, scale) -> Fraction | None:
+    shift = {c.interviewer_id: exact(c.deviation) for c in calibrations}
+    low, high = scale
+    adjusted = {d: {i: min(Fraction(high), max(Fraction(low), r - shift.get(i, 0)))
+                    for i, r in people.items()} for d, people in given.items()}
+    return to_100(_composite(dims, adjusted), *scale)
 
 
 def band_for(dims, cards, scale, settings) -> str | None:
-    """What the bands say, ignoring quorum and coverage: robustness asks whether one
-    interviewer or the weights move the number across a band, not whether a smaller panel
-    would still be a quorum."""
-    return _recommend(list(dims), list(cards), scale, settings)[1]
-
-
-# ---------------------------------------------------------------------- calibration
-
-
-def calibrate(history: list[PastRating], names: dict[int, str],
-              settings: Settings) -> list[Calibration]:
-    """Each interviewer's mean deviation from co-panelists on the same candidate and
-    dimension, for interviewers with enough submitted scorecards."""
-    by_unit: dict[tuple[int, int], dict[int, int]] = {}
-    scorecards: dict[int, set[int]] = {}
-    for past in history:
-        by_unit.setdefault((past.candidate_id, past.dimension_id), {})[
-            past.interviewer_id] = past.rating
-        scorecards.setdefault(past.interviewer_id, set()).add(past.scorecard_id)
-    deviations: dict[int, list[float]] = {}
-    for unit in by_unit.values():
-        if len(unit) < 2:
-            continue
-        for interviewer, rating in unit.items():
-            others = [r for i, r in unit.items() if i != interviewer]
-            deviations.setdefault(interviewer, []).append(rating - mean(others))
-    result = []
-    for interviewer in sorted(names):
-        count = len(scorecards.get(interviewer, ()))
-        devs = deviations.get(interviewer, [])
-        if count >= settings.calibration_min_scorecards and devs:
-            result.append(Calibration(interviewer, names[interviewer], count, mean(devs),
-                                      len(devs)))
-    return result
-
-
-def _calibrated_cards(cards, calibrations, scale) -> list[Scorecard]:
-    shift = {c.interviewer_id: c.deviation for c in calibrations}
-    low, high = scale
-
-    def adjust(card: Scorecard) -> Scorecard:
-        delta = shift.get(card.interviewer_id)
-        if delta is None:
-            return card
-        ratings = tuple((d, None if r is None else min(high, max(low, r - delta)))
-                        for d, r in card.ratings)
-        return replace(card, ratings=ratings)
-
-    return [adjust(card) for card in cards]
+    """What the bands say, ignoring quorum and coverage."""
+    dims = list(dims)
+    return _band(dims, per_person(list(cards), [d.id for d in dims]), scale, settings)
 
 
 # ---------------------------------------------------------------------- the debrief
@@ -247,44 +234,49 @@ def evaluate(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int
              history: list[PastRating] | None = None) -> DebriefResult:
     settings = settings or Settings()
     dims, cards = list(dims), sorted(cards, key=lambda c: c.interviewer_id)
-    recommendation, banded, results, composite, coverage = _recommend(
-        dims, cards, scale, settings)
-    votes = {v: 0 for v in VOTES}
+    given = per_person(cards, [d.id for d in dims])
+    results = _dimension_results(dims, given, scale, settings)
+    composite = _composite(dims, given)
+    composite_100 = to_100(composite, *scale)
+    banded = band(composite_100, settings)
+    total = sum(exact(d.weight) for d in dims)
+    coverage = (sum(exact(d.weight) for d in dims if given[d.id]) / total
+                if total else Fraction(0))
+
+    names = {c.interviewer_id: c.interviewer for c in cards}
+    assessing = sorted({i for people in given.values() for i in people})
+    empty = [c for c in cards if all(r is None or d not in given for d, r in c.ratings)]
+    enough = len(assessing) >= settings.quorum and coverage >= exact(settings.min_coverage)
+
+    votes = dict.fromkeys(VOTES, 0)
     for card in cards:
         if card.overall in votes:
             votes[card.overall] += 1
     red_flags = tuple((c.interviewer, f) for c in cards for f in c.red_flags)
     strong_no = tuple(c.interviewer for c in cards if c.overall == 1)
-    split = (votes[1] + votes[2]) > 0 and (votes[3] + votes[4]) > 0
+    pivotal = tuple(names[i] for i in assessing if len(assessing) > 1
+                    and _band(dims, _without(given, i), scale, settings) != banded)
+    equal_band = _band([replace(d, weight=1) for d in dims], given, scale, settings)
+    close = sum(r.within_one[0] for r in results)
+    pairs = sum(r.within_one[1] for r in results)
 
-    pivotal = tuple(
-        card.interviewer for card in cards
-        if len(cards) > 1
-        and band_for(dims, [c for c in cards if c is not card], scale, settings) != banded)
-    equal = [replace(d, weight=1.0) for d in dims]
-    equal_band = band_for(equal, cards, scale, settings)
-    alpha = ordinal_alpha(
-        [tuple(r.ratings.get(c.interviewer_id) for c in cards) for r in results])
-
-    names = {c.interviewer_id: c.interviewer for c in cards}
-    calibrations = tuple(calibrate(history or [], names, settings))
-    calibrated = None
-    if calibrations:
-        adjusted = _dimension_results(dims, _calibrated_cards(cards, calibrations, scale),
-                                      settings)
-        calibrated = to_100(composite_of(adjusted), *scale)
-
+    calibrations = tuple(calibrate(history or [], {i: names[i] for i in assessing},
+                                   settings))
     result = DebriefResult(
         scale_min=scale[0], scale_max=scale[1], dimensions=tuple(results),
-        composite=composite, composite_100=to_100(composite, *scale), coverage=coverage,
-        submitted=len(cards), votes=votes, recommendation=recommendation,
+        composite=composite, composite_100=composite_100, coverage=coverage,
+        submitted=len(cards), assessors=len(assessing),
+        interviewers=tuple((i, names[i]) for i in assessing),
+        empty_by=tuple(dict.fromkeys(c.interviewer for c in empty)),
+        votes=votes, recommendation=(banded if enough and banded else NOT_ENOUGH),
         band_recommendation=banded,
         needs_discussion=bool(red_flags or strong_no), red_flags=red_flags,
         strong_no_by=strong_no, contested=tuple(d.name for d in results if d.contested),
-        split_vote=split, pivotal_interviewers=pivotal,
-        weight_sensitive=equal_band != banded,
-        equal_weights_recommendation=equal_band or NOT_ENOUGH, alpha=alpha,
-        calibrations=calibrations, calibrated_composite_100=calibrated)
-    from .explain import explain
-
+        split_vote=(votes[1] + votes[2]) > 0 and (votes[3] + votes[4]) > 0,
+        pivotal_interviewers=pivotal, weight_sensitive=equal_band != banded,
+        equal_weights_recommendation=equal_band or NOT_ENOUGH, within_one=(close, pairs),
+        only_zero_weight=composite is None and bool(assessing),
+        score_places=score_places(settings), calibrations=calibrations,
+        calibrated_composite_100=(_calibrated(dims, given, calibrations, scale)
+                                  if calibrations else None))
     return replace(result, explanation=tuple(explain(result, settings)))

@@ -31,7 +31,7 @@ class SettingsForm(FlaskForm):
     strong_hire_at = _pct("Strong hire from (0-100)")
     hire_at = _pct("Hire from (0-100)")
     lean_no_at = _pct("Lean no from (0-100); below is No hire")
-    quorum = IntegerField("Quorum: submitted scorecards needed",
+    quorum = IntegerField("Quorum: interviewers with at least one rating",
                           validators=[InputRequired(), NumberRange(1, 50)])
     min_coverage = FloatField("Coverage needed (share of weight, 0-1)",
                               validators=[InputRequired(), NumberRange(0, 1)])
