@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run demo demo-reset migrate test lint bench clean help
+.PHONY: run demo demo-reset migrate test lint bench mutation clean help
 
 help:
 	@echo "make run    serve the app on http://$(HOST):$(PORT) with SQLite (instance/hiring.db)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test   run the whole test suite (SQLite and PostgreSQL, browser tests)"
 	@echo "make lint   ruff"
 	@echo "make bench  run the benchmarks in bench/"
+	@echo "make mutation  mutation-test the scoring core (mutmut 3; slow: see docs/mutation.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,5 +54,11 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py
 
+mutation: $(VENV)/.installed-dev
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2}
+	$(BIN)/mutmut export-cicd-stats
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis mutants

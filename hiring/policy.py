@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "scorecards.view": ALL,
     "debriefs.view": ALL,
     "decisions.record": STAFF,
+    "calibration.view": ALL,  # interviewers see their own row only
 }
 
 # Object-level rules: (action, type name) -> predicate(user, obj). Later features add theirs

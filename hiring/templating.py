@@ -35,6 +35,7 @@ NAV = (
     ("My interviews", "scorecards.my_interviews", "interviews.mine"),
     ("Requisitions", "requisitions.index", "requisitions.view"),
     ("Roles", "roles.catalog", "roles.view"),
+    ("Calibration", "debriefs.calibration", "calibration.view"),
     ("Users", "admin.users", "users.manage"),
     ("Audit log", "admin.audit", "audit.view"),
     ("Retention", "admin.retention_page", "retention.manage"),

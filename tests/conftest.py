@@ -13,9 +13,14 @@ import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 
 from hiring import create_app
 from hiring.extensions import db
+
+# `make mutation` runs the property tests once per mutant: fewer examples keep it to minutes
+# (the exact-oracle properties still see every band edge within a few dozen examples).
+hypothesis_settings.register_profile("mutation", max_examples=30, deadline=None)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

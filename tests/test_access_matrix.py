@@ -90,6 +90,7 @@ EXPECTED = {
     ("debriefs.settings", "GET"): staff(200),
     ("debriefs.settings", "POST"): staff(200),  # no rationale: errors shown
     ("debriefs.compare", "GET"): staff(200),
+    ("debriefs.calibration", "GET"): same(200),  # interviewers: their own row only
     ("packets.download", "GET"): same(403, admin=200),  # as the debrief
     ("healthz", "GET"): {p: 200 for p in PRINCIPALS},
 }

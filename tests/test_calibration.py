@@ -58,7 +58,7 @@ def test_hand_made_two_person_history():
 
 
 def test_labels_are_gated_on_compared_ratings_not_scorecards():
-    # one scorecard each, many dimensions: 12 compared ratings is enough by default
+    # one scorecard each, many dimensions: 12 compared ratings (10 needed by default)
     history = [PastRating(i, 1, dim, 4 if i == 1 else 2, i) for dim in range(12)
                for i in (1, 2)]
     assert [c.tendency for c in calibrate(history, {1: "A", 2: "B"}, S)] == [

@@ -69,3 +69,17 @@ def test_page_comparison_and_packet_agree_at_exactly_60(app, people, tmp_path):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Hire (60/100)" in text and "Lean no (60" not in text
     assert "Score 60/100 (2.80 on the 1" in text
+
+
+def test_comparison_states_requisition_agreement_or_that_there_is_not_enough(app, people):
+    from tests.test_debrief import big_loop
+
+    small = edge_loop(people)  # one dimension, 5 people: 5 pairable values
+    client, _ = client_for(app, "hiring_manager")
+    html = client.get(f"/requisitions/{small.requisition_id}/compare").get_data(as_text=True)
+    assert "Not enough ratings to measure agreement: 5 ratings shared" in html
+    assert "30 needed" in html
+    made = big_loop(people, 3, candidates=2)  # 2 candidates x 10 dimensions x 3 people
+    html = client.get(f"/requisitions/{made[0].requisition_id}/compare").get_data(as_text=True)
+    assert "from 60 ratings in 20 shared candidate × dimension pairs" in html
+    assert re.search(r"alpha .*<strong>-?\d\.\d\d</strong>, 95% interval -?\d\.\d\d to", html)

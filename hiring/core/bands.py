@@ -30,7 +30,7 @@ class Settings:
     quorum: int = 3  # distinct interviewers with at least one assessed rating
     min_coverage: float = 0.8  # share of total weight assessed
     disagreement_spread: int = 2  # max - min rating at which a dimension is contested
-    calibration_min_compared: int = 12  # compared ratings before a tendency is labelled
+    calibration_min_compared: int = 10  # compared ratings before a tendency is labelled
     calibration_prior: float = 5.0  # k: the effect is shrunk as if k extra ratings of 0
     calibration_label_at: float = 0.25  # |effect| in rating points to call it a tendency
     agreement_min_pairable: int = 30  # pairable values before alpha is shown
@@ -87,3 +87,8 @@ def band(score_100: Fraction | float | None, settings: Settings) -> str | None:
     if score >= exact(settings.lean_no_at):
         return LEAN_NO
     return NO_HIRE
+
+
+def show_percent(part: int, whole: int) -> str:
+    """part/whole as a whole percent, floored like every other shown number."""
+    return show(Fraction(100 * part, whole)) + "%"

@@ -23,6 +23,7 @@ from .blueprint import (
     ScaleLevel,
     Signals,
 )
+from .durations import find_duration
 from .text import clean, slugify
 
 
@@ -51,10 +52,6 @@ SUBSECTIONS = {
 }
 
 _DASH_LINE = re.compile(r"\n\s*[\u2013\u2014]\s*")
-_DURATION_RANGE = re.compile(
-    r"(\d+)\s*(?:[\u2013\u2014-]|to)\s*(\d+)\s*(?:min(?:ute)?s?)\b", re.IGNORECASE
-)
-_DURATION_ONE = re.compile(r"(\d+)\s*(?:min(?:ute)?s?)\b", re.IGNORECASE)
 _SCALE = re.compile(
     r"(\d)\s*[\u2013\u2014-]\s*(\d)\s*(?:point\s*)?scale[^:]*:\s*([^)\n]+)", re.IGNORECASE
 )
@@ -280,7 +277,7 @@ def _parse_article(soup: BeautifulSoup, title: str, link: str, name: str) -> Par
         source_name=name,
         source_link=link,
         dimensions=dimensions,
-        case_studies=_case_studies(_list_items(sub("case_studies"))),
+        case_studies=_case_studies(_list_items(sub("case_studies")), warnings),
         assess=_assessment_areas(_list_items(sub("assess"))),
         signals=signals,
         interview_loop=_interview_loop(blocks, subheadings),
@@ -314,41 +311,37 @@ def _assessment_areas(items: list[Tag]) -> tuple[AssessmentArea, ...]:
     return tuple(areas)
 
 
-def _duration(text: str) -> tuple[int | None, int | None, re.Match | None]:
-    match = _DURATION_RANGE.search(text)
-    if match:
-        low, high = sorted((int(match.group(1)), int(match.group(2))))
-        return low, high, match
-    match = _DURATION_ONE.search(text)
-    if match:
-        return int(match.group(1)), int(match.group(1)), match
-    return None, None, None
+def _duration(text: str, warnings: list[str]) -> tuple[int | None, int | None, str]:
+    found = find_duration(text)
+    if found.warning:
+        warnings.append(f"case study: {found.warning}")
+    return found.low, found.high, found.text
 
 
-def _case_title(lead: str) -> tuple[str, int | None, int | None]:
-    low, high, match = _duration(lead)
-    if match is None:
+def _case_title(lead: str, warnings: list[str]) -> tuple[str, int | None, int | None]:
+    low, high, words = _duration(lead, warnings)
+    if not words:
         return lead, None, None
     # Drop the parenthetical that holds the duration: "Pipeline design case (90 minutes)".
-    title = re.sub(r"\s*\([^)]*" + re.escape(match.group(0)) + r"[^)]*\)", "", lead)
+    title = re.sub(r"\s*\([^)]*" + re.escape(words) + r"[^)]*\)", "", lead)
     if title == lead:
-        title = lead.replace(match.group(0), "")
+        title = lead.replace(words, "")
     return title.strip(" :\u2013\u2014-"), low, high
 
 
-def _case_studies(items: list[Tag]) -> tuple[CaseStudy, ...]:
+def _case_studies(items: list[Tag], warnings: list[str]) -> tuple[CaseStudy, ...]:
     """One bold-led item per case study, or a flat list where a bold item opens a case study
     and the plain items after it are its details."""
     drafts: list[tuple[str, int | None, int | None, list[str]]] = []
     for li in items:
         lead, lines = _split_lead(li)
         if lead:
-            title, low, high = _case_title(lead)
+            title, low, high = _case_title(lead, warnings)
             drafts.append((title, low, high, list(lines)))
         elif drafts:
             drafts[-1][3].extend(lines)
         elif lines:
-            low, high, _ = _duration(lines[0])
+            low, high, _ = _duration(lines[0], warnings)
             drafts.append((lines[0], low, high, list(lines[1:])))
     return tuple(CaseStudy(t, lo, hi, tuple(d)) for t, lo, hi, d in drafts)
 

@@ -33,6 +33,7 @@ from .bands import (  # noqa: F401 (re-exported: the vocabulary's public home is
     exact,
     score_places,
     show,
+    show_percent,
 )
 from .calibration import Calibration, PastRating, calibrate  # noqa: F401 (re-exported)
 from .explain import explain

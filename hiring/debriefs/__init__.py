@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("debriefs", __name__)
 
-from . import views  # noqa: E402,F401
+from . import calibration, views  # noqa: E402,F401

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit import record
 from ..core import scoring
+from ..core.agreement import requisition_alpha
 from ..extensions import db
 from ..models import (
     CANDIDATE_STAGES,
@@ -126,6 +127,9 @@ def compare(requisition_id: int):
         result = scoring.evaluate(dims, [_flagless(c) for c in cards], scale, config)
         rows.append({"candidate": candidate, "result": result,
                      "flags": sum(len(c.red_flags) for c in cards)})
+    agreement = requisition_alpha(
+        ([float(v) for v in dim.ratings.values()] for row in rows
+         for dim in row["result"].dimensions), config.agreement_min_pairable)
     rows.sort(key=lambda r: (r["result"].composite_100 is None,
                              -(r["result"].composite_100 or 0), r["candidate"].name))
     pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -133,7 +137,7 @@ def compare(requisition_id: int):
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     return render_template("debriefs/compare.html", requisition=requisition, rows=shown,
                            stage=stage, stages=CANDIDATE_STAGES, page=page, pages=pages,
-                           total=total, offset=(page - 1) * PAGE_SIZE)
+                           total=total, offset=(page - 1) * PAGE_SIZE, agreement=agreement)
 
 
 def _flagless(card: Scorecard) -> scoring.Scorecard:

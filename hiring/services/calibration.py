@@ -1,0 +1,82 @@
+"""The interviewer calibration report: rater effects fitted over the history the viewer may
+see, and how often each interviewer's vote matched the final decision.
+
+The policy decides, candidate by candidate, whose feedback enters the fit: a hiring manager's
+report uses the candidates of their requisitions, an interviewer's only candidates they have
+submitted on (and they see only their own row), nobody's report uses a candidate on which
+they still owe a scorecard. Settings are the defaults: calibration spans requisitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..core import scoring
+from ..extensions import db
+from ..models import Candidate, Interview, Scorecard, User
+from ..policy import can
+
+
+@dataclass(frozen=True)
+class Row:
+    calibration: scoring.Calibration
+    votes: int  # votes on candidates with a hire / no-hire decision
+    matched: int  # of those, votes on the side of the decision
+
+    @property
+    def matched_shown(self) -> str:
+        if not self.votes:
+            return "no decided candidates yet"
+        return f"{self.matched} of {self.votes} ({scoring.show_percent(self.matched, self.votes)})"
+
+
+@dataclass(frozen=True)
+class Report:
+    rows: list[Row]
+    settings: scoring.Settings
+    candidates: int  # candidates whose ratings entered the fit
+    own_only: bool
+
+
+def _visible_candidates(viewer) -> list[Candidate]:
+    candidates = db.session.scalars(
+        select(Candidate).join(Interview, Interview.candidate_id == Candidate.id)
+        .join(Scorecard, Scorecard.interview_id == Interview.id)
+        .where(Scorecard.status == "submitted").distinct()
+        .options(joinedload(Candidate.requisition), selectinload(Candidate.decisions),
+                 selectinload(Candidate.interviews).selectinload(Interview.scorecards)
+                 .selectinload(Scorecard.ratings))
+    ).unique().all()
+    return [c for c in candidates if can(viewer, "debriefs.view", c)]
+
+
+def calibration_report(viewer) -> Report:
+    settings = scoring.Settings()
+    history: list[scoring.PastRating] = []
+    votes: dict[int, list[bool]] = {}
+    candidates = _visible_candidates(viewer)
+    for candidate in candidates:
+        decision = candidate.decision.decision if candidate.decision else None
+        for interview in candidate.interviews:
+            for card in interview.scorecards:
+                if not (card.submitted and card.author_id == interview.interviewer_id):
+                    continue
+                history += [scoring.PastRating(card.author_id, candidate.id, r.dimension_id,
+                                               r.rating, card.id)
+                            for r in card.ratings if r.rating is not None]
+                if decision in ("hire", "no_hire") and card.overall:
+                    votes.setdefault(card.author_id, []).append(
+                        (card.overall >= 3) == (decision == "hire"))
+    own_only = viewer.role == "interviewer"
+    people = {i for i in {p.interviewer_id for p in history} | set(votes)
+              if not own_only or i == viewer.id}
+    names = {row.id: row.name for row in db.session.execute(
+        select(User.id, User.name).where(User.id.in_(people)))} if people else {}
+    fitted = scoring.calibrate(history, names, settings, everyone=True)
+    rows = [Row(c, len(votes.get(c.interviewer_id, [])), sum(votes.get(c.interviewer_id, [])))
+            for c in fitted]
+    rows.sort(key=lambda r: (-abs(r.calibration.deviation), r.calibration.interviewer))
+    return Report(rows=rows, settings=settings, candidates=len(candidates), own_only=own_only)
