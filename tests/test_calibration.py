@@ -92,3 +92,51 @@ def test_the_debrief_applies_the_estimated_effects():
     assert effect[1] == pytest.approx(0.8, abs=1e-5) and effect[3] == pytest.approx(0)
     # each adjusted rating is 3 - effect; the effects sum to zero, so the mean stays 3
     assert float(r.calibrated_composite_100) == pytest.approx(100 * 2 / 3)
+
+
+@pytest.mark.parametrize(("effect", "compared", "se", "expected"), [
+    (0.9, 10, 0.01, "lenient"),  # exactly the minimum of compared ratings
+    (0.9, 9, 0.01, "not enough compared ratings"),
+    (0.25, 40, 0.01, "lenient"),  # exactly the label threshold
+    (-0.25, 40, 0.01, "severe"),
+    (0.2499, 40, 0.01, "in line with peers"),
+    (0.30, 40, 0.14, "lenient"),  # 2 x 0.14 = 0.28 <= 0.30
+    (0.30, 40, 0.16, "in line with peers"),  # 2 x 0.16 = 0.32 > 0.30
+    (0.0, 40, 0.0, "in line with peers"),
+])
+def test_tendency_boundaries(effect, compared, se, expected):
+    from hiring.core.calibration import tendency_of
+
+    assert tendency_of(effect, compared, se, S) == expected
+
+
+def test_zero_threshold_never_labels_a_zero_effect():
+    from hiring.core.calibration import tendency_of
+
+    assert tendency_of(0.0, 50, 0.0, Settings(calibration_label_at=0)) == "in line with peers"
+    assert tendency_of(0.01, 50, 0.0, Settings(calibration_label_at=0)) == "lenient"
+
+
+def _two_rater_history():
+    history = []
+    for candidate in range(10):
+        for dim in (1, 2):
+            history += [PastRating(1, candidate, dim, 4, 100 + candidate),
+                        PastRating(2, candidate, dim, 2, 200 + candidate),
+                        PastRating(3, candidate, dim, 3, 300 + candidate)]
+    return history  # effects: 1 -> +0.8, 2 -> -0.8, 3 -> 0 (see above)
+
+
+@pytest.mark.parametrize(("ratings", "expected"), [
+    # lenient (+0.8) rated 4, neutral 3: 3.2 and 3 -> 3.1 -> 100 * 2.1 / 3 = 70
+    ({1: 4, 3: 3}, 70),
+    # lenient rated 1: 1 - 0.8 is clipped to the scale's 1; neutral 1 -> 0/100
+    ({1: 1, 3: 1}, 0),
+    # severe (-0.8) rated 4: 4.8 is clipped to 4 -> 100/100
+    ({2: 4, 3: 4}, 100),
+])
+def test_calibrated_composite_subtracts_effects_and_stays_on_the_scale(ratings, expected):
+    dims = [DimensionSpec(1, "A", 50), DimensionSpec(2, "B", 50)]
+    cards = [Scorecard(i, f"I{i}", ((1, r), (2, r))) for i, r in ratings.items()]
+    r = evaluate(dims, cards, (1, 4), history=_two_rater_history())
+    assert float(r.calibrated_composite_100) == pytest.approx(expected, abs=1e-3)

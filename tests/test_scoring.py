@@ -344,3 +344,39 @@ def test_within_one_point_per_dimension_and_overall():
     # A: pairs (1,2) yes, (1,4) no, (2,4) no -> 1 of 3; B: (3,3) -> 1 of 1; overall 2 of 4
     assert [d.within_one for d in r.dimensions] == [(1, 3), (1, 1)]
     assert r.within_one == (2, 4) and r.agreement_shown == "50%"
+
+
+def test_shown_forms_of_people_ratings_and_shares():
+    from hiring.core.bands import show_percent
+
+    dims = [DimensionSpec(1, "A", 100)]
+    cards = [Scorecard(1, "Ann", ((1, 4),)), Scorecard(1, "Ann", ((1, 3),)),
+             Scorecard(2, "Bo", ((1, 2),)), Scorecard(3, "Cy", ((1, 1),)),
+             Scorecard(3, "Cy", ((1, 2),)), Scorecard(3, "Cy", ((1, 2),))]
+    [d] = evaluate(dims, cards, SCALE).dimensions
+    assert d.rating_shown(1) == "3.5" and d.rating_shown(2) == "2"
+    assert d.rating_shown(3) == "1.66"  # 5/3 rounded down, like every shown number
+    assert d.rating_shown(99) == "\u00b7"
+    assert d.spread_shown == "1.83"  # 7/2 - 5/3 = 11/6
+    assert d.mean_shown == "2.38"  # (7/2 + 2 + 5/3)/3 = 43/18
+    assert d.weight_shown == "100%" and d.agreement_shown == "33%"  # only (2, 5/3) within 1
+    assert show_percent(2, 3) == "66%" and show_percent(1, 1) == "100%"
+    assert show_percent(0, 7) == "0%"
+
+
+def test_exact_decimals_and_the_shown_floor():
+    from hiring.core.bands import band, decimals, exact, floor_to, score_places, show
+
+    assert exact(33.3) == F(333, 10) and exact(7) == 7 and exact(F(1, 3)) == F(1, 3)
+    with pytest.raises(ValueError, match="finite"):
+        exact(float("inf"))
+    assert [decimals(x) for x in (60, 62.5, 0.125, 1e-9, F(1, 3))] == [0, 1, 3, 6, 6]
+    assert floor_to(F(5999, 100), 0) == 59 and floor_to(F(5999, 100), 1) == F(599, 10)
+    assert floor_to(F(-1, 3), 0) == -1
+    assert show(None) == "\u2014" and show(F(1199, 20)) == "59" and show(F(60)) == "60"
+    assert show(F(1199, 20), 1) == "59.9" and show(F(2, 3), 2) == "0.66"
+    assert score_places(Settings()) == 0 and score_places(Settings(hire_at=62.25)) == 2
+    assert band(None, Settings()) is None
+    edges = [(80, STRONG_HIRE), (F(7999, 100), HIRE), (60, HIRE), (F(5999, 100), LEAN_NO),
+             (35, LEAN_NO), (F(3499, 100), NO_HIRE), (0, NO_HIRE), (100, STRONG_HIRE)]
+    assert [band(x, Settings()) for x, _ in edges] == [label for _, label in edges]

@@ -139,7 +139,7 @@ def fit_effects(history: list[PastRating], prior: float) -> Effects:
 def tendency_of(effect: float, compared: int, uncertainty: float, settings: Settings) -> str:
     if compared < settings.calibration_min_compared:
         return TOO_FEW
-    if abs(effect) < max(settings.calibration_label_at, 2 * uncertainty):
+    if effect == 0 or abs(effect) < max(settings.calibration_label_at, 2 * uncertainty):
         return IN_LINE
     return LENIENT if effect > 0 else SEVERE
 

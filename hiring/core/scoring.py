@@ -221,12 +221,6 @@ def _calibrated(dims, given: Ratings, calibrations, scale) -> Fraction | None:
     return to_100(_composite(dims, adjusted), *scale)
 
 
-def band_for(dims, cards, scale, settings) -> str | None:
-    """What the bands say, ignoring quorum and coverage."""
-    dims = list(dims)
-    return _band(dims, per_person(list(cards), [d.id for d in dims]), scale, settings)
-
-
 # ---------------------------------------------------------------------- the debrief
 
 
