@@ -67,8 +67,10 @@ def _units(history: list[PastRating]) -> dict[tuple[int, int], dict[int, float]]
     for past in history:
         unit = cells.setdefault((past.candidate_id, past.dimension_id), {})
         unit.setdefault(past.interviewer_id, []).append(past.rating)
-    return {key: {i: sum(v) / len(v) for i, v in unit.items()}
-            for key, unit in cells.items() if len(unit) >= 2}
+    # Sorted, so float sums run in one order: the same history in any row order gives
+    # bit-identical estimates (stored estimates and re-fits agree).
+    return {key: {i: sum(unit[i]) / len(unit[i]) for i in sorted(unit)}
+            for key, unit in sorted(cells.items()) if len(unit) >= 2}
 
 
 def _groups(units) -> dict[int, int]:
@@ -106,7 +108,7 @@ def fit_effects(history: list[PastRating], prior: float) -> Effects:
     index = {i: n for n, i in enumerate(people)}
     cells = [[(index[i], y) for i, y in unit.items()] for unit in units]
     evidence = [compared[i] + prior for i in people]
-    groups = [[index[i] for i in group] for group in members.values()]
+    groups = sorted(sorted(index[i] for i in group) for group in members.values())
     effect = [0.0] * len(people)
     levels = [0.0] * len(cells)
     sweeps = 0
