@@ -50,6 +50,22 @@ def calibrations(candidate_id: int):
     return build_debrief(load_candidate(candidate_id)).result.calibrations
 
 
+def calibrate_everyone():
+    """The core's calibration over every submitted rating in the database."""
+    from hiring.core import scoring
+    from hiring.models import Interview, User
+
+    rows = db.session.execute(
+        select(Scorecard.author_id, Interview.candidate_id, ScorecardRating.dimension_id,
+               ScorecardRating.rating, Scorecard.id)
+        .join(Scorecard, ScorecardRating.scorecard_id == Scorecard.id)
+        .join(Interview, Scorecard.interview_id == Interview.id)
+        .where(Scorecard.status == "submitted", ScorecardRating.rating.is_not(None))).all()
+    names = {u.id: u.name for u in db.session.scalars(select(User))}
+    return scoring.calibrate([scoring.PastRating(*row) for row in rows], names,
+                             scoring.Settings())
+
+
 # ---------------------------------------------------------------------- policy
 
 
@@ -178,6 +194,8 @@ def test_erasure_leaves_no_trace_and_keeps_counts_dates_decision_and_scores(
     assert world.NAME in world.folder_text(cache)
     others_before = {c.id: calibrations(c.id) for c in history["candidates"][1:3]}
     assert all(others_before.values())  # the raters have enough scorecards to calibrate
+    everyone_before = calibrate_everyone()
+    assert len(everyone_before) == 3
     ratings_before = sorted(db.session.execute(select(
         ScorecardRating.scorecard_id, ScorecardRating.dimension_id, ScorecardRating.rating)
         .join(Scorecard).where(Scorecard.status == "submitted")).all())
@@ -202,6 +220,7 @@ def test_erasure_leaves_no_trace_and_keeps_counts_dates_decision_and_scores(
         .join(Scorecard).where(Scorecard.status == "submitted")).all())
     assert ratings_after == ratings_before
     assert {c.id: calibrations(c.id) for c in history["candidates"][1:3]} == others_before
+    assert calibrate_everyone() == everyone_before
     erased = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "candidate_erased"))
     assert erased.target == f"candidate:{target.id}"
     assert erased.details["reason"] == "[candidate] asked for erasure"

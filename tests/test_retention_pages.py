@@ -145,3 +145,30 @@ def test_only_admins_reach_retention_pages(app, history):
                    data={"csrf_token": token}).status_code == 403
     assert hm.post("/admin/retention/purge", data={"csrf_token": token,
                                                    "confirm": "6"}).status_code == 403
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63 - 1, 2**63, 2**64])
+def test_huge_ids_are_404_and_refused_in_the_cli(app, admin, huge):
+    if huge < 2**63:  # SQLite cannot even bind larger ones: the app's URL converter must
+        assert admin.get(f"/admin/candidates/{huge}/retention").status_code == 404
+        assert admin.get(f"/admin/requisitions/{huge}/retention").status_code == 404
+    db.session.commit()
+    for args in (["candidates", "hold", str(huge), "--reason", "x"],
+                 ["candidates", "erase", str(huge), "--reason", "x", "--yes"],
+                 ["candidates", "export", str(huge), "--out", "/tmp/never.zip"]):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 1 and "no candidate" in result.output, args
+
+
+def test_hostile_reason_text_is_kept_escaped_or_refused(admin, history):
+    target = history["target"]
+    page = f"/admin/candidates/{target.id}/retention"
+    url = f"/admin/candidates/{target.id}/hold"
+    nul = post(admin, page, url, **held("place", "bad\x00reason"))
+    assert nul.status_code == 422 and "NUL" in nul.get_data(as_text=True)
+    long = post(admin, page, url, **held("place", "w" * 20000))
+    assert long.status_code == 422
+    word = "x" * 1999
+    ok = post(admin, page, url, **held("place", word))
+    assert ok.status_code == 302
+    assert db.session.scalar(select(LegalHold)).reason == word

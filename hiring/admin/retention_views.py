@@ -24,7 +24,7 @@ def _sentence(exc: Exception) -> str:
 
 
 def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id) if retention.known_id(object_id) else None
     if obj is None:
         abort(404)
     authorize("retention.manage", obj)
@@ -85,6 +85,8 @@ def _candidate_page(candidate: Candidate, hold_form=None, erase_form=None, code:
 
 
 def _load_candidate(candidate_id: int) -> Candidate:
+    if not retention.known_id(candidate_id):
+        abort(404)
     candidate = db.session.scalar(select(Candidate).where(Candidate.id == candidate_id)
                                   .options(selectinload(Candidate.interviews)))
     if candidate is None:

@@ -20,7 +20,15 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..models import Candidate, Interview, LegalHold, Requisition, User
-from .retention import RetentionRefused, clean_reason, now, policy, redact, status
+from .retention import (
+    RetentionRefused,
+    clean_reason,
+    known_id,
+    now,
+    policy,
+    redact,
+    status,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,8 @@ class Erasure:
 
 def _load(candidate_id: int) -> Candidate | None:
     """The candidate, locked against a concurrent erasure or purge, with what it owns."""
+    if not known_id(candidate_id):
+        return None
     return db.session.scalar(
         select(Candidate).where(Candidate.id == candidate_id)
         .options(selectinload(Candidate.interviews).selectinload(Interview.scorecards),

@@ -22,6 +22,14 @@ REASON_MAX = 2000
 FINAL_DECISIONS = ("hire", "no_hire")  # "hold" is not a final decision
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
+
+
+def known_id(value: int) -> bool:
+    """False for numbers no row can have (SQLite cannot even bind one above 2^63)."""
+    return isinstance(value, int) and 0 < value <= MAX_ID
+
+
 class RetentionRefused(Exception):
     """A retention action is not allowed; the message is one line, for the user."""
 
@@ -151,7 +159,8 @@ def clean_reason(reason: str | None, what: str = "a reason") -> str:
 
 def _subject(kind: str, subject_id: int) -> Candidate | Requisition:
     model = Candidate if kind == "candidate" else Requisition
-    obj = db.session.get(model, subject_id, with_for_update=True)
+    obj = db.session.get(model, subject_id, with_for_update=True) if known_id(
+        subject_id) else None
     if obj is None:
         raise RetentionRefused(f"no {kind} with id {subject_id}")
     return obj

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..models import AuditEvent, Candidate, Interview, LegalHold, Scorecard, User
-from .retention import RetentionRefused, status
+from .retention import RetentionRefused, known_id, status
 
 FORMAT = "hiring-subject-export/1"
 
@@ -86,7 +86,8 @@ def export(candidate_id: int, actor: User | None, via: str = "web",
     from .debrief import build_debrief
 
     candidate = db.session.scalar(select(Candidate).where(Candidate.id == candidate_id).options(
-        selectinload(Candidate.interviews).selectinload(Interview.scorecards)))
+        selectinload(Candidate.interviews).selectinload(Interview.scorecards))) \
+        if known_id(candidate_id) else None
     if candidate is None:
         raise RetentionRefused(f"no candidate with id {candidate_id}")
     if actor is not None:
