@@ -113,6 +113,7 @@ def run_migrations_online():
                         raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
+                connection.commit()  # the pragma is a no-op inside a transaction
                 connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 

@@ -51,8 +51,10 @@ def calibrations(candidate_id: int):
 
 
 def calibrate_everyone():
-    """The core's calibration over every submitted rating in the database."""
-    from hiring.core import scoring
+    """The core's calibration (hiring/core/calibration.py) over every submitted rating in
+    the database, every interviewer listed."""
+    from hiring.core.bands import Settings
+    from hiring.core.calibration import PastRating, calibrate
     from hiring.models import Interview, User
 
     rows = db.session.execute(
@@ -62,8 +64,7 @@ def calibrate_everyone():
         .join(Interview, Scorecard.interview_id == Interview.id)
         .where(Scorecard.status == "submitted", ScorecardRating.rating.is_not(None))).all()
     names = {u.id: u.name for u in db.session.scalars(select(User))}
-    return scoring.calibrate([scoring.PastRating(*row) for row in rows], names,
-                             scoring.Settings())
+    return calibrate([PastRating(*row) for row in rows], names, Settings(), everyone=True)
 
 
 # ---------------------------------------------------------------------- policy
@@ -195,7 +196,8 @@ def test_erasure_leaves_no_trace_and_keeps_counts_dates_decision_and_scores(
     others_before = {c.id: calibrations(c.id) for c in history["candidates"][1:3]}
     assert all(others_before.values())  # the raters have enough scorecards to calibrate
     everyone_before = calibrate_everyone()
-    assert len(everyone_before) == 3
+    raters = {r.id for r in history["raters"]}
+    assert {c.interviewer_id for c in everyone_before if c.compared} == raters
     ratings_before = sorted(db.session.execute(select(
         ScorecardRating.scorecard_id, ScorecardRating.dimension_id, ScorecardRating.rating)
         .join(Scorecard).where(Scorecard.status == "submitted")).all())
