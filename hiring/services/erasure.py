@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..models import Candidate, Interview, LegalHold, Requisition, User
+from . import erasure_outside as outside
 from .retention import (
     RetentionRefused,
     clean_reason,
@@ -31,23 +31,6 @@ from .retention import (
 )
 
 log = logging.getLogger(__name__)
-
-# Cleaners for stores outside the database (packet cache, job queue, mail outbox): each
-# gets the candidate id after the commit and returns {what: how many removed}.
-AFTER_COMMIT: list[Callable[[int], dict[str, int]]] = []
-
-
-def after_commit(cleaner: Callable[[int], dict[str, int]]):
-    AFTER_COMMIT.append(cleaner)
-    return cleaner
-
-
-@after_commit
-def _packets(candidate_id: int) -> dict[str, int]:
-    from ..packets.build import forget_candidate
-
-    return {"packet_files": forget_candidate(candidate_id)}
-
 
 @dataclass
 class Erasure:
@@ -111,9 +94,8 @@ def _anonymise(candidate: Candidate, when: datetime) -> Erasure:
             hold.lift_reason, people)
         counts["holds_redacted"] += 1
     db.session.flush()
-    from ..packets.build import cached_count
-
-    counts["packet_files"] = cached_count(candidate.id)  # deleted after the commit
+    counts.update(outside.count(candidate.id))  # removed after the commit
+    outside.in_transaction(candidate.id)
     opaque = secrets.token_hex(8)
     candidate.name = f"Erased candidate {opaque}"
     candidate.email = candidate.notes = ""
@@ -123,12 +105,7 @@ def _anonymise(candidate: Candidate, when: datetime) -> Erasure:
 
 
 def _clean_outside(erasure: Erasure) -> None:
-    for cleaner in AFTER_COMMIT:
-        try:
-            cleaner(erasure.candidate_id)
-        except Exception:  # noqa: BLE001 - the purge sweep retries; the erasure stands
-            log.exception("cleaning %s after erasing candidate %s failed",
-                          cleaner.__name__, erasure.candidate_id)
+    outside.clean(erasure.candidate_id)
 
 
 def _check_confirmation(candidate: Candidate, confirm: str | None) -> None:
@@ -265,25 +242,11 @@ def purge(*, dry_run: bool = False, actor: User | None = None, via: str = "cli")
 def sweep_leftovers() -> dict[str, int]:
     """Retry the outside cleaning for erased candidates whose files survived (a failure
     after an earlier commit)."""
-    from ..packets.build import cache_dir
-
-    folder = cache_dir() / "by-candidate"
-    ids = [int(p.stem) for p in folder.glob("*.keys") if p.stem.isdigit()] \
-        if folder.exists() else []
+    ids = outside.leftovers()
     if not ids:
         return {}
     erased = db.session.scalars(select(Candidate.id).where(
         Candidate.id.in_(ids), Candidate.erased_at.is_not(None))).all()
-    swept = 0
     for candidate_id in erased:
-        swept += _packets(candidate_id)["packet_files"]
-    return {"leftover_packet_files": swept} if swept else {}
-
-
-def erased_summary(candidate: Candidate) -> dict:
-    """What is kept of an erased candidate, for the admin page and the export."""
-    cards = [s for i in candidate.interviews for s in i.scorecards]
-    return {"opaque_id": candidate.opaque_id, "erased_at": candidate.erased_at,
-            "interviews": len(candidate.interviews), "scorecards": len(cards),
-            "decision": candidate.decision.decision if candidate.decision else None}
-
+        outside.clean(candidate_id)
+    return {"leftovers_swept": len(erased)} if erased else {}
