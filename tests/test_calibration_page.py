@@ -85,3 +85,18 @@ def test_another_hiring_manager_sees_nothing_of_this_requisition(app, people, lo
     assert login(other, "hm2@example.com").status_code == 302
     html = other.get("/calibration").get_data(as_text=True)
     assert not {"Lenny", "Sevi", "Nia"} & set(rows(html))
+
+
+def test_debrief_calibration_leaves_out_candidates_the_viewer_still_owes(app, people):
+    _, candidates = panel_history(people)
+    url = f"/candidates/{candidates[0].id}/debrief"
+    admin, _ = client_for(app, "admin")
+    seen = admin.get(url).get_data(as_text=True)
+    # history for candidate 0's panel: candidates 1 and 2; Sevi rated both (10 + 10)
+    assert re.search(r"Sevi</bdi>: [^<]*20 compared ratings", seen)
+    lenny = app.test_client()
+    assert login(lenny, "lenny@example.com").status_code == 302
+    his = lenny.get(url).get_data(as_text=True)
+    # Lenny still owes candidate 2: its ratings do not enter what he sees
+    assert re.search(r"Sevi</bdi>: [^<]*10 compared ratings", his)
+    assert "20 compared ratings" not in his

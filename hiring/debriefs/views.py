@@ -52,7 +52,8 @@ def candidate_for_debrief(candidate_id: int) -> Candidate:
 def debrief(candidate_id: int):
     candidate = candidate_for_debrief(candidate_id)
     form = DecisionForm()
-    return render_template("debriefs/debrief.html", d=build_debrief(candidate), form=form)
+    return render_template("debriefs/debrief.html",
+                           d=build_debrief(candidate, viewer_id=current_user.id), form=form)
 
 
 @bp.post("/candidates/<int:candidate_id>/decision")
@@ -62,7 +63,8 @@ def decide(candidate_id: int):
     authorize("decisions.record", candidate)
     form = DecisionForm()
     if not form.validate():
-        return render_template("debriefs/debrief.html", d=build_debrief(candidate),
+        return render_template("debriefs/debrief.html",
+                               d=build_debrief(candidate, viewer_id=current_user.id),
                                form=form), 422
     stage = candidate.stage
     decision = record_decision(candidate, form.decision.data, form.rationale.data,

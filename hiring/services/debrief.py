@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..core import scoring
 from ..extensions import db
@@ -77,9 +77,12 @@ def to_domain(card: Scorecard) -> scoring.Scorecard:
         concern=card.other_concern)
 
 
-def calibration_history(candidate: Candidate, author_ids: list[int]) -> list:
+def calibration_history(candidate: Candidate, author_ids: list[int],
+                        viewer_id: int | None = None) -> list:
     """Submitted ratings on the other candidates these interviewers rated, with the ratings
-    of their co-panelists there: one query."""
+    of their co-panelists there: one query. With `viewer_id`, candidates on which the viewer
+    still owes a scorecard are left out: their feedback must not reach the viewer, not even
+    averaged into an interviewer's estimated leniency."""
     if not author_ids:
         return []
     their_candidates = (
@@ -87,15 +90,22 @@ def calibration_history(candidate: Candidate, author_ids: list[int]) -> list:
         .where(Scorecard.author_id.in_(author_ids), Scorecard.status == "submitted",
                Interview.candidate_id != candidate.id)
     )
-    rows = db.session.execute(
+    query = (
         select(Scorecard.author_id, Interview.candidate_id, ScorecardRating.dimension_id,
                ScorecardRating.rating, Scorecard.id)
         .join(Scorecard, ScorecardRating.scorecard_id == Scorecard.id)
         .join(Interview, Scorecard.interview_id == Interview.id)
         .where(Scorecard.status == "submitted", ScorecardRating.rating.is_not(None),
                Interview.candidate_id.in_(their_candidates))
-    ).all()
-    return [scoring.PastRating(*row) for row in rows]
+    )
+    if viewer_id is not None:
+        own = aliased(Interview)
+        submitted = exists().where(Scorecard.interview_id == own.id,
+                                   Scorecard.author_id == viewer_id,
+                                   Scorecard.status == "submitted")
+        pending = select(own.candidate_id).where(own.interviewer_id == viewer_id, ~submitted)
+        query = query.where(Interview.candidate_id.not_in(pending))
+    return [scoring.PastRating(*row) for row in db.session.execute(query).all()]
 
 
 @dataclass
@@ -114,13 +124,14 @@ class Debrief:
     pending: list[Interview]
 
 
-def build_debrief(candidate: Candidate, with_calibration: bool = True) -> Debrief:
+def build_debrief(candidate: Candidate, with_calibration: bool = True,
+                  viewer_id: int | None = None) -> Debrief:
     requisition = candidate.requisition
     template = requisition.template
     cards = submitted_scorecards(candidate)
     settings = settings_for(requisition)
     scale = (min(template.scale_values), max(template.scale_values))
-    history = calibration_history(candidate, [c.author_id for c in cards]) \
+    history = calibration_history(candidate, [c.author_id for c in cards], viewer_id) \
         if with_calibration else []
     result = scoring.evaluate(dimension_specs(requisition), [to_domain(c) for c in cards],
                               scale, settings, history)
