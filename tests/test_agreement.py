@@ -53,10 +53,15 @@ def test_requisition_alpha_needs_the_minimum_of_pairable_values():
     assert pairable == 40
     shown = requisition_alpha(units, minimum=40)
     assert round(shown.alpha, 3) == 0.815 and shown.pairable == 40 and shown.units == 11
+    assert shown.minimum == 40
     assert shown.low <= shown.alpha <= shown.high
     assert shown.low >= -1 and shown.high <= 1
     hidden = requisition_alpha(units, minimum=41)
     assert hidden.alpha is None and hidden.low is None and hidden.pairable == 40
+    assert hidden.units == 11 and hidden.minimum == 41
+    no_draws = requisition_alpha(units, minimum=40, samples=0)
+    assert round(no_draws.alpha, 3) == 0.815 and (no_draws.low, no_draws.high) == (None, None)
+    assert (no_draws.pairable, no_draws.units, no_draws.minimum) == (40, 11, 40)
 
 
 def test_bootstrap_interval_is_repeatable_and_narrows_with_more_units():
@@ -76,8 +81,8 @@ def test_within_one_counts_pairs():
 
 def test_no_variation_at_all_gives_no_alpha_but_counts():
     shown = requisition_alpha([(3, 3)] * 20, minimum=10)
-    assert (shown.alpha, shown.low, shown.high, shown.pairable, shown.units) == (
-        None, None, None, 40, 20)
+    assert (shown.alpha, shown.low, shown.high, shown.pairable, shown.units, shown.minimum) == (
+        None, None, None, 40, 20, 10)
     hidden = requisition_alpha([(1, 2)] * 3 + [(5,)], minimum=10)
     assert (hidden.alpha, hidden.pairable, hidden.units, hidden.minimum) == (None, 6, 3, 10)
 
@@ -99,12 +104,25 @@ def monte_carlo_interval(units, draws=2000):
     return np.percentile(values, 2.5), np.percentile(values, 97.5)
 
 
-def test_bootstrap_interval_matches_an_independent_monte_carlo():
-    # mostly agreement with a few wide disagreements: the interval is lopsided, so wrong
-    # percentiles or unweighted patterns would show
-    units = [(1, 1)] * 30 + [(4, 4)] * 30 + [(2, 2, 3)] * 10 + [(1, 4)] * 4 + [(2, 3)] * 6
+@pytest.mark.parametrize("units", [
+    # mostly agreement with a few wide disagreements: a lopsided interval
+    [(1, 1)] * 30 + [(4, 4)] * 30 + [(2, 2, 3)] * 10 + [(1, 4)] * 4 + [(2, 3)] * 6,
+    # overlapping patterns: several patterns add to the same coincidence cells
+    [(1, 2)] * 15 + [(2, 3)] * 15 + [(1, 2, 3)] * 10 + [(2, 2)] * 10 + [(3, 3)] * 10
+    + [(1, 1)] * 10,
+])
+def test_bootstrap_interval_matches_an_independent_monte_carlo(units):
     ours = requisition_alpha(units, minimum=30)
     low, high = monte_carlo_interval(units)
     assert ours.low == pytest.approx(low, abs=0.04)
     assert ours.high == pytest.approx(high, abs=0.04)
     assert ours.low < ours.alpha < ours.high
+
+
+def test_nearest_rank_percentile():
+    from hiring.core.agreement import percentile
+
+    values = list(range(1, 41))  # 2.5% of 40 is 1 value; 97.5% is 39 values
+    assert percentile(values, 0.025) == 1 and percentile(values, 0.975) == 39
+    assert percentile(values, 0.5) == 20 and percentile(values, 1.0) == 40
+    assert percentile([5.0], 0.025) == 5.0 and percentile([1, 2], 0.0) == 1

@@ -138,6 +138,8 @@ def _two_rater_history():
     ({1: 1, 3: 1}, 0),
     # severe (-0.8) rated 4: 4.8 is clipped to 4 -> 100/100
     ({2: 4, 3: 4}, 100),
+    # interviewer 7 has no history: no shift; lenient 4 -> 3.2, 7's 3 stays -> 70
+    ({1: 4, 7: 3}, 70),
 ])
 def test_calibrated_composite_subtracts_effects_and_stays_on_the_scale(ratings, expected):
     dims = [DimensionSpec(1, "A", 50), DimensionSpec(2, "B", 50)]

@@ -380,3 +380,17 @@ def test_exact_decimals_and_the_shown_floor():
     edges = [(80, STRONG_HIRE), (F(7999, 100), HIRE), (60, HIRE), (F(5999, 100), LEAN_NO),
              (35, LEAN_NO), (F(3499, 100), NO_HIRE), (0, NO_HIRE), (100, STRONG_HIRE)]
     assert [band(x, Settings()) for x, _ in edges] == [label for _, label in edges]
+
+
+def test_a_one_point_scale_maps_to_100():
+    r = evaluate(*one_dim_panel([1, 1, 1]), (1, 1))
+    assert r.composite_100 == 100 and r.recommendation == STRONG_HIRE
+
+
+def test_huge_ids_long_names_and_nul_bytes_pass_through():
+    name = "N\x00" + "w" * 20_000
+    dims = [DimensionSpec(2**63 - 1, name, 100)]
+    cards = [Scorecard(2**63 - i, name + str(i), ((2**63 - 1, 3),), overall=1) for i in range(3)]
+    r = evaluate(dims, cards, SCALE)
+    assert r.composite_100 == F(200, 3) and r.recommendation == HIRE
+    assert r.interviewers[0] == (2**63 - 2, name + "2") and name + "0" in r.strong_no_by

@@ -12,8 +12,9 @@ the `krippendorff` package (tests check both).
 
 from __future__ import annotations
 
+import math
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -119,22 +120,24 @@ def requisition_alpha(units: Iterable[Sequence[int | float | None]], minimum: in
     keys = list(patterns)
     contribution = [_pool(_coincidences([k])) for k in keys]
     rng = random.Random(BOOTSTRAP_SEED)
+    weights = [patterns[k] for k in keys]
     draws = []
     for _ in range(samples):
-        counts = defaultdict(int)
-        for index in rng.choices(range(len(keys)), weights=[patterns[k] for k in keys],
-                                 k=len(units)):
-            counts[index] += 1
-        pooled: dict[tuple, float] = defaultdict(float)
-        for index, count in counts.items():
-            for key, value in contribution[index].items():
-                pooled[key] += value * count
+        counts = Counter(rng.choices(range(len(keys)), weights=weights, k=len(units)))
+        pooled = _pool({key: value * count for key, value in contribution[index].items()}
+                       for index, count in counts.items())
         value = _alpha_of(pooled)
         if value is not None:
             draws.append(value)
-    draws.sort()
     if not draws:
         return Agreement(alpha, None, None, pairable, len(units), minimum)
-    low = draws[int(0.025 * (len(draws) - 1))]
-    high = draws[int(round(0.975 * (len(draws) - 1)))]
-    return Agreement(alpha, low, high, pairable, len(units), minimum)
+    draws.sort()
+    return Agreement(alpha, percentile(draws, 0.025), percentile(draws, 0.975), pairable,
+                     len(units), minimum)
+
+
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile of sorted values: the smallest value with at least a share q
+    of the values at or below it."""
+    rank = math.ceil(q * len(ordered))
+    return ordered[max(rank, 1) - 1]
