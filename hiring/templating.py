@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask import Flask
 
+from .core.wording import agreement_words
+
 
 def fmt_weight(value: float) -> str:
     text = f"{value:.1f}"
@@ -23,6 +25,7 @@ def fmt_datetime(value: datetime | None) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.add_template_global(agreement_words, "agreement_words")
     app.add_template_filter(fmt_weight, "weight")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_global(fmt_minutes, "minutes")

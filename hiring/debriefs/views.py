@@ -132,14 +132,57 @@ def compare(requisition_id: int):
     agreement = requisition_alpha(
         ([float(v) for v in dim.ratings.values()] for row in rows
          for dim in row["result"].dimensions), config.agreement_min_pairable)
-    rows.sort(key=lambda r: (r["result"].composite_100 is None,
-                             -(r["result"].composite_100 or 0), r["candidate"].name))
+    sort, descending = sort_rows(rows, request.args.get("sort", ""),
+                                 request.args.get("dir", ""), {d.id for d in dims})
     pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page_arg(), pages)
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     return render_template("debriefs/compare.html", requisition=requisition, rows=shown,
                            stage=stage, stages=CANDIDATE_STAGES, page=page, pages=pages,
-                           total=total, offset=(page - 1) * PAGE_SIZE, agreement=agreement)
+                           total=total, offset=(page - 1) * PAGE_SIZE, agreement=agreement,
+                           dims=requisition.template.dimensions, sort=sort,
+                           descending=descending, votes=scoring.VOTES)
+
+
+# Sortable comparison columns: name -> (key of a row, natural direction is descending).
+# Sorting happens on the server, so it works without script and across pages.
+SORTS = {
+    "name": (lambda row: row["candidate"].name.casefold(), False),
+    "stage": (lambda row: row["candidate"].stage_label, False),
+    "composite": (lambda row: row["result"].composite_100, True),
+    "coverage": (lambda row: row["result"].coverage, True),
+    "flags": (lambda row: row["flags"], True),
+    "decision": (lambda row: row["candidate"].decision.label
+                 if row["candidate"].decision else None, False),
+}
+
+
+def _dimension_key(dimension_id: int):
+    def key(row):
+        found = [d for d in row["result"].dimensions if d.id == dimension_id]
+        return found[0].mean if found else None
+    return key
+
+
+def sort_rows(rows: list[dict], sort: str, direction: str,
+              dimension_ids: set[int]) -> tuple[str, bool]:
+    """Sort in place by a column; rows without a value go last whatever the direction, and
+    ties keep the ranking by composite. Returns the sort and direction applied."""
+    if sort.startswith("dim-") and sort[4:].isdigit() and int(sort[4:]) in dimension_ids:
+        key, natural = _dimension_key(int(sort[4:])), True
+    elif sort in SORTS:
+        key, natural = SORTS[sort]
+    else:
+        sort, (key, natural) = "composite", SORTS["composite"]
+    descending = natural if direction not in ("asc", "desc") else direction == "desc"
+    rows.sort(key=lambda r: r["candidate"].name.casefold())
+    rows.sort(key=lambda r: (r["result"].composite_100 is None,
+                             -(r["result"].composite_100 or 0)))
+    present = [r for r in rows if key(r) is not None]
+    missing = [r for r in rows if key(r) is None]
+    present.sort(key=key, reverse=descending)
+    rows[:] = present + missing
+    return sort, descending
 
 
 def _flagless(card: Scorecard) -> scoring.Scorecard:

@@ -51,6 +51,7 @@ def load_candidate(candidate_id: int) -> Candidate | None:
             joinedload(Candidate.requisition).joinedload(Requisition.template)
             .selectinload(TemplateVersion.dimensions),
             selectinload(Candidate.interviews).joinedload(Interview.interviewer),
+            selectinload(Candidate.interviews).joinedload(Interview.case_study),
             selectinload(Candidate.interviews).selectinload(Interview.scorecards)
             .options(*_scorecard_options()),
         )
