@@ -32,7 +32,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"\bCOMMAND\b", "skip", "a placeholder: test_cli_reference_commands_exist checks each"),
     (r"^make (run|test)( .*)?$", "dry", "a server / the suite itself: make -n checks the recipe"),
     (r"^make (demo|demo-reset)$", "run", ""),
-    (r"^make (lint|bench)$", "dry", "ruff runs in test_lint; benchmarks take minutes"),
+    (r"^make (lint|bench|mutation)$", "dry", "make lint is ruff, run on its own; benchmarks and mutation testing take minutes"),
     (r"^python3\.11 -m venv \.venv && \.venv/bin/pip install \.$", "skip",
      "installs the package; the suite already runs inside that install"),
     (r"^export ", "env", ""),
