@@ -83,9 +83,13 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per hour"),
         "EVIDENCE_MIN_LENGTH": _env_int("EVIDENCE_MIN_LENGTH", 20),
-        "NOTE_MAX_LENGTH": _env_int("NOTE_MAX_LENGTH", 20000),
+        # per text field of a scorecard: a thorough evidence note is under 2,000 characters;
+        # the cap bounds what one packet has to lay out (docs/security.md)
+        "NOTE_MAX_LENGTH": _env_int("NOTE_MAX_LENGTH", 5000),
         "SCORECARD_DUE_HOURS": _env_int("SCORECARD_DUE_HOURS", 24),
         "PDF_PAGE_SIZE": os.environ.get("PDF_PAGE_SIZE", "A4"),
+        # a packet that takes longer is stopped and the user told (hiring/packets/bounded.py)
+        "PDF_RENDER_TIMEOUT": _env_int("PDF_RENDER_TIMEOUT", 15),
         "SEED_DIR": str(PROJECT_ROOT / "seed" / "blueprints"),
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
         "TESTING": env == "testing",

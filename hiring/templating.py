@@ -24,8 +24,21 @@ def fmt_datetime(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
+def web_link(value: str | None) -> str | None:
+    """The URL if it is an absolute http(s) link, else None: a blueprint imported from
+    anywhere may carry `javascript:` or `data:` links, which must never become an href."""
+    from urllib.parse import urlsplit
+
+    text = (value or "").strip()
+    if not text or any(ord(c) < 33 for c in text):
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(agreement_words, "agreement_words")
+    app.add_template_filter(web_link, "web_link")
     app.add_template_filter(fmt_weight, "weight")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_global(fmt_minutes, "minutes")

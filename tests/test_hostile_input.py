@@ -143,3 +143,31 @@ def test_opening_the_scorecard_form_creates_no_row(app, people, loop):
                                case_notes="first words")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Scorecard)) == before + 1
+
+
+@pytest.mark.parametrize("link,live", [
+    ("javascript:alert(document.cookie)", False),
+    ("  JaVaScRiPt:alert(1)", False),
+    ("java\tscript:alert(1)", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+    ("vbscript:msgbox(1)", False),
+    ("//evil.example/x", False),
+    ("/relative/path", False),
+    ("https://example.com/blueprint?x=1&y=2", True),
+    ("http://example.com/", True),
+])
+def test_blueprint_source_links_are_live_only_for_http_and_https(app, people, loop, link, live):
+    """Item 10: an imported blueprint's link becomes an href only for http(s)."""
+    from markupsafe import escape
+    template = loop["template"]
+    template.source_link = link
+    db.session.commit()
+    iv, _ = client_for(app, "interviewer")
+    html = iv.get(f"/roles/{template.role.slug}").get_data(as_text=True)
+    hrefs = re.findall(r'<a href="([^"]*)" rel="noopener noreferrer">source</a>', html)
+    if live:
+        assert hrefs == [str(escape(link))]
+    else:
+        assert hrefs == []
+        assert 'href="' + str(escape(link)) not in html
+        assert 'href="javascript' not in html.lower() and 'href="data' not in html.lower()

@@ -142,7 +142,7 @@ def test_not_assessed_is_stored_as_no_rating(app, loop):
     ({"rating_99999": "3"}, 400, "names a dimension or signal this role does not have"),
     ({"signal_99999": "y"}, 400, "names a dimension or signal this role does not have"),
     ({"lock_version": "abc"}, 422, "The form was altered"),
-    ({"evidence_FOCUS": "x" * 20001}, 422, "Keep this under 20,000 characters."),
+    ({"evidence_FOCUS": "x" * 5001}, 422, "Keep this under 5,000 characters."),
     ({"evidence_FOCUS": "bad\x00byte"}, 422, "Contains a NUL character"),
 ])
 def test_bad_input_is_refused_with_a_clear_message_and_nothing_stored(

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from ..core.text import break_long_words
 from ..models.base import utcnow
 from ..services.debrief import Debrief
-from .pdf import STATIC_DIR, html_to_pdf
+from .bounded import render_pdf_bounded
+from .pdf import STATIC_DIR
 
 PACKET_CSS = STATIC_DIR / "packet.css"
 
@@ -22,8 +24,9 @@ def packet_css() -> str:
 
 
 def packet_html(debrief: Debrief) -> str:
-    return render_template("packets/packet.html", d=debrief,
-                           generated=utcnow().strftime("%Y-%m-%d"))
+    # break opportunities in long words: see core.text.break_long_words for the numbers
+    return break_long_words(render_template("packets/packet.html", d=debrief,
+                                            generated=utcnow().strftime("%Y-%m-%d")))
 
 
 def packet_key(html: str, css: str) -> str:
@@ -37,10 +40,19 @@ def packet_key(html: str, css: str) -> str:
     return digest.hexdigest()
 
 
+def render(html: str, css: str) -> bytes:
+    """The one function every packet render of the web app goes through: in a child
+    process, killed after PDF_RENDER_TIMEOUT seconds (RenderTimeout)."""
+    return render_pdf_bounded(html, css, current_app.config["PDF_RENDER_TIMEOUT"])
+
+
 def cache_dir() -> Path:
+    """Packets hold confidential feedback: the folder is the app's alone (0700)."""
     path = Path(current_app.config.get("PACKET_CACHE_DIR")
                 or Path(current_app.instance_path) / "packets")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)  # made before this rule, or by a permissive umask
     return path
 
 
@@ -52,13 +64,15 @@ def cached_pdf(key: str) -> bytes | None:
 def store_pdf(key: str, pdf: bytes) -> None:
     path = cache_dir() / f"{key}.pdf"
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pdf)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # owner-only from birth
+    with os.fdopen(fd, "wb") as out:
+        out.write(pdf)
     tmp.replace(path)  # atomic: readers never see half a file
 
 
 def _index_path(candidate_id: int) -> Path:
     folder = cache_dir() / "by-candidate"
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     return folder / f"{int(candidate_id)}.keys"
 
 
@@ -68,7 +82,8 @@ def remember(candidate_id: int, key: str) -> None:
     path = _index_path(candidate_id)
     if path.exists() and key in path.read_text().split():
         return
-    with path.open("a") as index:  # one short line per append: no torn writes
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)  # owner-only
+    with os.fdopen(fd, "a") as index:  # one short line per append: no torn writes
         index.write(key + "\n")
 
 
@@ -103,6 +118,9 @@ def packet_pdf(debrief: Debrief) -> tuple[bytes, bool]:
     pdf = cached_pdf(key)
     if pdf is not None:
         return pdf, True
-    pdf, _ = html_to_pdf(html, css)
+    from ..extensions import db
+
+    db.session.commit()  # hold no transaction (on SQLite: no lock) while rendering
+    pdf = render(html, css)
     store_pdf(key, pdf)
     return pdf, False

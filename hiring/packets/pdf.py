@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..config import PROJECT_ROOT
-
-STATIC_DIR = (PROJECT_ROOT / "static").resolve()
+# No package imports: the bounded renderer's child process loads this file alone (the app
+# takes seconds to import; WeasyPrint about one).
+STATIC_DIR = (Path(__file__).resolve().parent.parent.parent / "static").resolve()
 log = logging.getLogger(__name__)
 
 
