@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import resource
 import struct
 import sys
@@ -23,6 +24,7 @@ def _read(stream, size: int) -> bytes | None:
 def main() -> int:
     with contextlib.suppress(ValueError, OSError):  # not lowerable everywhere
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    os.nice(10)  # the web workers (and /healthz) come first for the CPU
     from pdf import html_to_pdf  # hiring/packets/pdf.py, beside this file
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
