@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from .database import configure_engine, render_item
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, login_manager, mail, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
     csrf.init_app(app)
+    mail.init_app(app)
     _init_login(app)
 
     from .security import init_security
@@ -54,10 +55,12 @@ def create_app(config: dict | None = None) -> Flask:
     from .roles import bp as roles_bp
     from .scorecards import bp as scorecards_bp
     from .templating import register_template_helpers
+    from .timezones import register as register_timezones
+    from .workflow import bp as workflow_bp
 
     register_policy_rules()
     for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp, debriefs_bp,
-                      packets_bp):
+                      packets_bp, workflow_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")
@@ -77,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     register_template_helpers(app)
+    register_timezones(app)
     register_cli(app)
     return app
 

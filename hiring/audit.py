@@ -16,6 +16,8 @@ EVENTS = (
     # retention (hiring/services/retention.py, erasure.py): ids and counts, never content
     "retention_policy_changed", "legal_hold_placed", "legal_hold_lifted", "candidate_erased",
     "retention_purge", "candidate_exported",
+    "preferences_changed", "reminder_requested", "loop_template_changed", "loop_applied",
+    "assessment_mapping_changed",
 )
 
 

@@ -114,6 +114,7 @@ def demo_command(candidates: int, interviewers: int, reset: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .cli_reminders import reminders_cli
     from .cli_retention import candidates_cli, retention_cli
     from .cli_users import users_cli
     from .packets.batch import packets_cli
@@ -125,6 +126,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(packets_cli)
     app.cli.add_command(candidates_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(reminders_cli)
 
 
 def main() -> None:

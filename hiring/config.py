@@ -87,6 +87,23 @@ def load_config(overrides: dict | None = None) -> dict:
         # the cap bounds what one packet has to lay out (docs/security.md)
         "NOTE_MAX_LENGTH": _env_int("NOTE_MAX_LENGTH", 5000),
         "SCORECARD_DUE_HOURS": _env_int("SCORECARD_DUE_HOURS", 24),
+        # Email (Flask-Mail). Nothing is sent while MAIL_SERVER is unset.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER") or "hiring@localhost",
+        "MAIL_SUPPRESS_SEND": False,  # Flask-Mail would suppress under TESTING; we test for real
+        # Links in emails start with this (the CLI has no request to take a host from).
+        "APP_BASE_URL": os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000"),
+        # At most one overdue reminder per scorecard per this many hours.
+        "REMINDER_INTERVAL_HOURS": _env_int("REMINDER_INTERVAL_HOURS", 24),
+        # The reminder sweep looks this far back, so a cron run stays bounded.
+        "REMINDER_LOOKBACK_DAYS": _env_int("REMINDER_LOOKBACK_DAYS", 30),
+        # The planner puts two raters on dimensions with at least this share of the weight.
+        "PLAN_TWO_RATER_SHARE": float(os.environ.get("PLAN_TWO_RATER_SHARE") or 0.2),
         "PDF_PAGE_SIZE": os.environ.get("PDF_PAGE_SIZE", "A4"),
         # a packet that takes longer is stopped and the user told (hiring/packets/bounded.py)
         "PDF_RENDER_TIMEOUT": _env_int("PDF_RENDER_TIMEOUT", 15),

@@ -36,6 +36,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "debriefs.view": ALL,
     "decisions.record": STAFF,
     "calibration.view": ALL,  # interviewers see their own row only
+    "interviews.kit": ALL,
+    "loops.manage": ADMIN,
+    "dashboards.manager": STAFF,
+    "dashboards.admin": ADMIN,
+    "reminders.nudge": STAFF,
 }
 
 # Object-level rules: (action, type name) -> predicate(user, obj). Later features add theirs

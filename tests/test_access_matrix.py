@@ -93,6 +93,11 @@ EXPECTED = {
     ("debriefs.calibration", "GET"): same(200),  # interviewers: their own row only
     ("packets.download", "GET"): same(403, admin=200),  # as the debrief
     ("healthz", "GET"): {p: 200 for p in PRINCIPALS},
+    # iv@'s interview: its interviewer, the requisition's owner and admins see the kit
+    ("workflow.kit", "GET"): same(200),
+    ("workflow.calendar", "GET"): same(200),
+    ("workflow.preferences", "GET"): same(200),
+    ("workflow.preferences", "POST"): same(302),  # nothing sent: browser zone, no reminders
 }
 
 
@@ -152,6 +157,8 @@ SWAPPABLE = {
     ("debriefs.settings", "POST"): ("requisition_id", "other_requisition"),
     ("debriefs.compare", "GET"): ("requisition_id", "other_requisition"),
     ("packets.download", "GET"): ("candidate_id", "other_candidate"),
+    ("workflow.kit", "GET"): ("interview_id", "other_interview"),
+    ("workflow.calendar", "GET"): ("interview_id", "other_interview"),
 }
 
 

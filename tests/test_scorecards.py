@@ -274,4 +274,4 @@ def test_my_interviews_lists_due_and_overdue(app, loop):
     client, _ = client_for(app, "interviewer")
     html = client.get("/interviews/mine").get_data(as_text=True)
     assert "Casey Candidate" in html and "Overdue" in html  # scheduled 2026-11-20
-    assert "2026-11-21 15:00 UTC" in html  # due 24 hours after
+    assert "2026-11-21 16:00 UTC" in html  # due 24 hours after the 60-minute interview ends

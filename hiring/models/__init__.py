@@ -28,8 +28,12 @@ from .roles import (
     TemplateVersion,
 )
 from .users import ROLE_LABELS, ROLES, AuditEvent, User, UserSession, hash_token
+from .workflow import NOTIFICATION_KINDS, LoopStep, Notification
 
 __all__ = [
+    "NOTIFICATION_KINDS",
+    "LoopStep",
+    "Notification",
     "DECISIONS",
     "Decision",
     "CANDIDATE_STAGES",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -23,6 +24,9 @@ from .base import UTCDateTime, utcnow
 from .roles import TemplateCaseStudy, TemplateDimension, TemplateSignal, TemplateVersion
 from .users import User
 
+if TYPE_CHECKING:
+    from .workflow import LoopStep
+
 REQUISITION_STATUSES = {"open": "Open", "on_hold": "On hold", "closed": "Closed"}
 CANDIDATE_STAGES = {
     "applied": "Applied", "screening": "Screening", "interviewing": "Interviewing",
@@ -30,9 +34,9 @@ CANDIDATE_STAGES = {
     "withdrawn": "Withdrawn",
 }
 INTERVIEW_KINDS = {
-    "case_study": "Case study", "technical": "Technical", "people_leadership":
+    "screen": "Screen", "case_study": "Case study", "technical": "Technical", "people_leadership":
     "People leadership", "hiring_manager": "Hiring manager", "behavioral": "Behavioral",
-    "cross_functional": "Cross-functional", "other": "Other",
+    "cross_functional": "Cross-functional", "panel": "Panel", "other": "Other",
 }
 # The overall recommendation has no neutral option.
 OVERALL = {1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}
@@ -65,6 +69,9 @@ class Requisition(db.Model):
     )
     weight_changes: Mapped[list[WeightAdjustment]] = relationship(
         back_populates="requisition", order_by="WeightAdjustment.id"
+    )
+    loop_steps: Mapped[list[LoopStep]] = relationship(
+        order_by="(LoopStep.position, LoopStep.id)", cascade="all, delete-orphan"
     )
 
     @property
@@ -122,6 +129,8 @@ class Candidate(db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     stage: Mapped[str] = mapped_column(String(20), default="applied")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A link to the candidate's CV or portfolio, shown in the interview kit (http(s) only).
+    materials_url: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set by erasure (hiring/services/erasure.py): the personal data is gone and the row
     # only carries anonymised counts, dates, decision and scores under `opaque_id`.
@@ -154,7 +163,10 @@ class Interview(db.Model):
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidate.id"), index=True)
     interviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
+    location: Mapped[str] = mapped_column(String(500), default="", server_default="")
     case_study_id: Mapped[int | None] = mapped_column(ForeignKey("template_case_study.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -169,6 +181,14 @@ class Interview(db.Model):
     @property
     def kind_label(self) -> str:
         return INTERVIEW_KINDS.get(self.kind, self.kind)
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.scheduled_at + timedelta(minutes=self.duration_minutes or 0)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.kind_label
 
     @property
     def scorecard(self) -> Scorecard | None:

@@ -114,6 +114,11 @@ class TemplateAssessmentArea(db.Model):
     position: Mapped[int]
     area: Mapped[str] = mapped_column(String(500))
     questions: Mapped[list] = mapped_column(JSON, default=list)
+    # The dimension these questions assess: guessed by name at import, corrected by an
+    # admin on the role page; None shows the area under "Also assess" in the kit.
+    dimension_id: Mapped[int | None] = mapped_column(ForeignKey("template_dimension.id"))
+
+    dimension: Mapped[TemplateDimension | None] = relationship()
 
 
 class TemplateSignal(db.Model):

@@ -5,7 +5,17 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, event, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    String,
+    Text,
+    event,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
@@ -35,6 +45,10 @@ class User(db.Model):
     # creation): until the user picks their own, they can reach only the change page.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=false())
+    # An IANA zone name ("Europe/Paris"); "" means "the browser's zone" (see hiring.timezones).
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Reminders and notifications by email; assignment emails are always sent.
+    reminder_emails: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

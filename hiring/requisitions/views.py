@@ -18,6 +18,14 @@ from ..models import (
 )
 from ..policy import authorize, requires
 from ..services.blueprints import latest_templates
+from ..services.interviews import (
+    InterviewerLocked,
+    InterviewInput,
+    describe_clash,
+    save_interview,
+)
+from ..services.notifications import notify_assigned
+from ..timezones import fmt_local, local_input, utc_from_input
 from . import bp
 from .forms import (
     CandidateForm,
@@ -223,18 +231,22 @@ def _interview_form(template: TemplateVersion, obj=None) -> InterviewForm:
     if obj is not None and request.method == "GET":
         form.focus.data = [d.id for d in obj.focus]
         form.case_study_id.data = obj.case_study_id or 0
+        form.scheduled_at.data = local_input(obj.scheduled_at)
     return form
 
 
-def _save_interview(interview: Interview, form: InterviewForm, template) -> None:
-    from datetime import UTC
+def _interview_input(form: InterviewForm) -> InterviewInput:
+    return InterviewInput(
+        interviewer_id=form.interviewer_id.data, kind=form.kind.data,
+        title=(form.title.data or "").strip(), starts=utc_from_input(form.scheduled_at.data),
+        duration_minutes=form.duration_minutes.data or 60,
+        location=(form.location.data or "").strip(), focus=list(form.focus.data or []),
+        case_study_id=form.case_study_id.data or None)
 
-    dims = {d.id: d for d in template.dimensions}
-    interview.interviewer_id = form.interviewer_id.data
-    interview.kind = form.kind.data
-    interview.scheduled_at = form.scheduled_at.data.replace(tzinfo=UTC)
-    interview.focus = [dims[i] for i in form.focus.data or [] if i in dims]
-    interview.case_study_id = form.case_study_id.data or None
+
+def warn_clashes(found) -> None:
+    for clash, other in found:
+        flash("Clash: " + describe_clash(clash, other, fmt_local), "warning")
 
 
 @bp.route("/candidates/<int:candidate_id>/interviews/new", methods=["GET", "POST"])
@@ -246,9 +258,8 @@ def new_interview(candidate_id: int):
     form = _interview_form(template)
     if form.validate_on_submit():
         interview = Interview(candidate=candidate)
-        _save_interview(interview, form, template)
-        db.session.add(interview)
-        db.session.commit()
+        warn_clashes(save_interview(interview, _interview_input(form)))
+        notify_assigned(interview.id)
         flash("Interview added to the loop.", "success")
         return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
     return render_template("requisitions/interview_form.html", form=form, candidate=candidate,
@@ -263,12 +274,13 @@ def edit_interview(interview_id: int):
     template = interview.candidate.requisition.template
     form = _interview_form(template, obj=interview)
     if form.validate_on_submit():
-        if interview.scorecards and form.interviewer_id.data != interview.interviewer_id:
+        try:
+            warn_clashes(save_interview(interview, _interview_input(form)))
+        except InterviewerLocked:
             form.interviewer_id.errors.append(
                 "This interviewer has started a scorecard; the interviewer cannot change.")
         else:
-            _save_interview(interview, form, template)
-            db.session.commit()
+            notify_assigned(interview.id)
             flash("Interview saved.", "success")
             return redirect(url_for("requisitions.candidate",
                                     candidate_id=interview.candidate_id))

@@ -15,11 +15,13 @@ from ..policy import authorize, can, requires
 from ..services.scorecards import (
     ScorecardConflict,
     ScorecardLocked,
+    ScorecardTooEarly,
     amend,
     current_version,
     find_or_new,
     save,
 )
+from ..timezones import fmt_local
 from . import bp
 from .forms import AmendForm, build_form, check, form_data_from, to_input, unknown_fields
 
@@ -47,7 +49,8 @@ def _scorecard_or_404(scorecard_id: int) -> Scorecard:
 
 
 def _due(interview: Interview):
-    return interview.scheduled_at + timedelta(hours=current_app.config["SCORECARD_DUE_HOURS"])
+    """Due this many hours after the interview ends (SCORECARD_DUE_HOURS)."""
+    return interview.ends_at + timedelta(hours=current_app.config["SCORECARD_DUE_HOURS"])
 
 
 @bp.get("/interviews/mine")
@@ -122,6 +125,11 @@ def fill(interview_id: int):
     except ScorecardLocked:
         flash("This scorecard is already submitted; amend it to change it.", "warning")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
+    except ScorecardTooEarly as early:
+        flash(f"This interview starts at {fmt_local(early.starts_at)}: you can submit the "
+              "scorecard once it has started. Save a draft for now; your text is kept.",
+              "error")
+        return _render_form(interview, form, scorecard, status=422)
     if final:
         flash(_submitted_message(interview), "success")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))

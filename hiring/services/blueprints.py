@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..core.blueprint import ParsedBlueprint
 from ..core.blueprint_parser import parse_file
+from ..core.kit import match_area
 from ..extensions import db
 from ..models import (
     Role,
@@ -92,9 +93,12 @@ def store_blueprint(parsed: ParsedBlueprint) -> ImportResult:
         )
         for i, c in enumerate(parsed.case_studies)
     ]
+    names = [d.name for d in parsed.dimensions]
+    matched = [match_area(a.area, names) for a in parsed.assess]
     template.assessment_areas = [
-        TemplateAssessmentArea(position=i, area=a.area, questions=list(a.questions))
-        for i, a in enumerate(parsed.assess)
+        TemplateAssessmentArea(position=i, area=a.area, questions=list(a.questions),
+                               dimension=None if m is None else template.dimensions[m])
+        for i, (a, m) in enumerate(zip(parsed.assess, matched, strict=True))
     ]
     template.signals = [
         TemplateSignal(kind=kind, position=i, text=text)

@@ -29,6 +29,15 @@ class ScorecardLocked(Exception):
     """The scorecard is submitted; only an amendment with a reason can change it."""
 
 
+class ScorecardTooEarly(Exception):
+    """Submitting before the interview has started: feedback on an interview that has not
+    happened cannot be evidence. Drafts are allowed."""
+
+    def __init__(self, starts_at):
+        super().__init__(f"the interview starts at {starts_at.isoformat()}")
+        self.starts_at = starts_at
+
+
 @dataclass
 class ScorecardInput:
     ratings: dict[int, tuple[int | None, str]] = field(default_factory=dict)
@@ -151,6 +160,8 @@ def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
          submit: bool = False) -> None:
     if scorecard.submitted:
         raise ScorecardLocked
+    if submit and scorecard.interview.scheduled_at > utcnow():
+        raise ScorecardTooEarly(scorecard.interview.scheduled_at)
     _check_version(scorecard, expected_version)
     if scorecard.id is None:  # the first save creates the row (never the GET of the form)
         scorecard.created_at = utcnow()
