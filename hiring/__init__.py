@@ -69,6 +69,8 @@ def create_app(config: dict | None = None) -> Flask:
         """Each role starts where its work is."""
         if current_user.role == "interviewer":
             return redirect(url_for("scorecards.my_interviews"))
+        if current_user.role == "hiring_manager":
+            return redirect(url_for("workflow.manager_dashboard"))
         return redirect(url_for("requisitions.index"))
 
     @app.get("/healthz")

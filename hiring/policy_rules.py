@@ -82,3 +82,4 @@ def register() -> None:
     register_rule("scorecards.write", "Interview", lambda u, i: i.interviewer_id == u.id)
     register_rule("scorecards.write", "Scorecard", lambda u, s: s.author_id == u.id)
     register_rule("scorecards.view", "Scorecard", _scorecard_visible)
+    register_rule("reminders.nudge", "Interview", lambda u, i: owns(u, i.candidate.requisition))

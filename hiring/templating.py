@@ -48,6 +48,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 NAV = (
+    ("Dashboard", "workflow.manager_dashboard", "dashboards.manager"),
     ("My interviews", "scorecards.my_interviews", "interviews.mine"),
     ("Requisitions", "requisitions.index", "requisitions.view"),
     ("Roles", "roles.catalog", "roles.view"),
@@ -55,6 +56,7 @@ NAV = (
     ("Users", "admin.users", "users.manage"),
     ("Audit log", "admin.audit", "audit.view"),
     ("Retention", "admin.retention_page", "retention.manage"),
+    ("Email & loops", "workflow.admin_dashboard", "dashboards.admin"),
 )
 
 

@@ -98,6 +98,16 @@ EXPECTED = {
     ("workflow.calendar", "GET"): same(200),
     ("workflow.preferences", "GET"): same(200),
     ("workflow.preferences", "POST"): same(302),  # nothing sent: browser zone, no reminders
+    ("workflow.loop_template", "GET"): admin_only(200),
+    ("workflow.loop_template", "POST"): admin_only(200),  # empty form: errors shown
+    ("workflow.delete_step", "POST"): admin_only(404),  # no such step
+    ("workflow.apply", "GET"): admin_only(200),
+    ("workflow.apply", "POST"): admin_only(200),  # no loop template yet: says so
+    ("workflow.map_areas", "POST"): admin_only(302),
+    ("workflow.manager_dashboard", "GET"): staff(200),
+    ("workflow.admin_dashboard", "GET"): admin_only(200),
+    # iv@'s scorecard is late: the requisition's owner (and admins) may remind iv@
+    ("workflow.remind", "POST"): staff(302),
 }
 
 
@@ -105,7 +115,8 @@ def url_values(people, loop, endpoint: str) -> dict:
     values = {"slug": "engineering-manager", "version": 1, "filename": "app.css",
               "user_id": people["interviewer2"].id,
               "requisition_id": loop["requisition"].id, "candidate_id": loop["candidate"].id,
-              "interview_id": loop["interview"].id, "scorecard_id": loop["peer_card"].id}
+              "interview_id": loop["interview"].id, "scorecard_id": loop["peer_card"].id,
+              "step_id": 2**31 - 1}
     if endpoint == "requisitions.delete_interview":
         values["interview_id"] = loop["spare"].id
     return values
@@ -159,6 +170,7 @@ SWAPPABLE = {
     ("packets.download", "GET"): ("candidate_id", "other_candidate"),
     ("workflow.kit", "GET"): ("interview_id", "other_interview"),
     ("workflow.calendar", "GET"): ("interview_id", "other_interview"),
+    ("workflow.remind", "POST"): ("interview_id", "other_interview"),
 }
 
 

@@ -29,6 +29,7 @@ from ..services.debrief import (
     submitted_scorecards,
 )
 from ..services.decisions import record_decision
+from ..services.notifications import notify_decision
 from . import bp
 from .forms import DecisionForm, SettingsForm
 
@@ -71,6 +72,7 @@ def decide(candidate_id: int):
                                current_user._get_current_object())
     moved = (f" The candidate moved from {CANDIDATE_STAGES.get(stage, stage)} to "
              f"{candidate.stage_label}.") if candidate.stage != stage else ""
+    notify_decision(decision.id)
     flash(f"Decision recorded: {decision.label}.{moved}", "success")
     return redirect(url_for("debriefs.debrief", candidate_id=candidate.id))
 

@@ -38,6 +38,9 @@ INTERVIEW_KINDS = {
     "People leadership", "hiring_manager": "Hiring manager", "behavioral": "Behavioral",
     "cross_functional": "Cross-functional", "panel": "Panel", "other": "Other",
 }
+# Kinds whose focus the planner leaves alone: a case study covers what its case study
+# targets, a screen rates nothing beyond what it was given.
+PLANNER_CLOSED_KINDS = frozenset({"case_study", "screen"})
 # The overall recommendation has no neutral option.
 OVERALL = {1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}
 

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..core.plan import PlanDimension, coverage, suggest_plan, uncovered
+from ..core.plan import PlanDimension, PlanSlot, coverage, plan_loop, review
 from ..extensions import db
 from ..models import (
+    PLANNER_CLOSED_KINDS,
     Candidate,
     Interview,
     Requisition,
@@ -47,6 +48,9 @@ def _people(roles: tuple[str, ...]) -> list[SelectChoice]:
     users = db.session.scalars(select(User).where(User.active, User.role.in_(roles))
                                .order_by(User.name)).all()
     return [SelectChoice(u.id, f"{u.name} ({u.email})") for u in users]
+
+
+people_choices = _people
 
 
 # ------------------------------------------------------------------ requisitions
@@ -191,10 +195,12 @@ def candidate(candidate_id: int):
     authorize("requisitions.view", candidate)
     dims = _plan_dimensions(candidate.requisition)
     focus = {i.id: {d.id for d in i.focus} for i in candidate.interviews}
+    share = current_app.config["PLAN_TWO_RATER_SHARE"]
+    gaps, single = review(dims, focus, share)
     return render_template("requisitions/candidate.html", candidate=candidate,
                            requisition=candidate.requisition, dims=dims,
-                           covered=coverage(dims, focus), gaps=uncovered(dims, focus),
-                           focus=focus)
+                           covered=coverage(dims, focus), gaps=gaps, single=single,
+                           share=share, focus=focus)
 
 
 @bp.post("/candidates/<int:candidate_id>/plan")
@@ -202,20 +208,28 @@ def candidate(candidate_id: int):
 def suggest(candidate_id: int):
     candidate = _get(Candidate, candidate_id)
     authorize("requisitions.manage", candidate)
-    open_interviews = [i for i in candidate.interviews
-                       if not any(s.submitted for s in i.scorecards)]
-    if not open_interviews:
-        flash("Add interviews first (interviews with a submitted scorecard keep their focus).",
-              "warning")
+    if not candidate.interviews:
+        flash("Add interviews first.", "warning")
     else:
         dims = {d.id: d for d in candidate.requisition.template.dimensions}
-        plan = suggest_plan(_plan_dimensions(candidate.requisition),
-                            [i.id for i in open_interviews])
-        for interview in open_interviews:
-            interview.focus = [dims[d] for d in sorted(plan[interview.id])]
+        # interviews with a scorecard in keep their focus; a case study keeps its targets
+        slots = []
+        for i in candidate.interviews:
+            closed = i.kind in PLANNER_CLOSED_KINDS or any(s.submitted for s in i.scorecards)
+            slots.append(PlanSlot(i.id, frozenset(d.id for d in i.focus) if closed
+                                  else frozenset(), open=not closed))
+        plan = plan_loop(_plan_dimensions(candidate.requisition), slots,
+                         current_app.config["PLAN_TWO_RATER_SHARE"])
+        for interview in candidate.interviews:
+            interview.focus = [dims[d] for d in sorted(plan.focus[interview.id])]
         db.session.commit()
-        flash("Focus dimensions spread over the loop by weight. Adjust any interview as "
-              "needed.", "success")
+        flash("Focus dimensions spread over the loop by weight, two raters on the heavy "
+              "ones. Adjust any interview as needed.", "success")
+        for gap in plan.uncovered:
+            flash(f"Nobody can cover {gap.name}: add an interview.", "warning")
+        for thin in plan.single_rater:
+            flash(f"Only one rater on {thin.name}: add an interview for a second opinion.",
+                  "warning")
     return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
 
 

@@ -5,13 +5,14 @@ from datetime import timedelta
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Candidate, Interview, Requisition, Scorecard, TemplateVersion
 from ..models.base import utcnow
 from ..policy import authorize, can, requires
+from ..services.notifications import notify_ready
 from ..services.scorecards import (
     ScorecardConflict,
     ScorecardLocked,
@@ -56,15 +57,23 @@ def _due(interview: Interview):
 @bp.get("/interviews/mine")
 @requires("interviews.mine")
 def my_interviews():
-    interviews = db.session.scalars(
-        select(Interview).where(Interview.interviewer_id == current_user.id)
-        .options(selectinload(Interview.scorecards),
-                 selectinload(Interview.candidate).selectinload(Candidate.requisition))
-        .order_by(Interview.scheduled_at.desc())
-    ).all()
+    """The interviewer's home: scorecards due (oldest first), upcoming interviews with their
+    kits, drafts, and recent submissions. Each list is bounded."""
     now = utcnow()
-    rows = []
-    for interview in interviews:
+    mine = (select(Interview).where(Interview.interviewer_id == current_user.id)
+            .options(selectinload(Interview.scorecards),
+                     selectinload(Interview.candidate).selectinload(Candidate.requisition)))
+    submitted = exists().where(Scorecard.interview_id == Interview.id,
+                               Scorecard.author_id == current_user.id,
+                               Scorecard.status == "submitted")
+    open_ = db.session.scalars(mine.where(~submitted, Interview.scheduled_at <= now)
+                               .order_by(Interview.scheduled_at).limit(100)).all()
+    coming = db.session.scalars(mine.where(Interview.scheduled_at > now)
+                                .order_by(Interview.scheduled_at).limit(30)).all()
+    done = db.session.scalars(mine.where(submitted).order_by(Interview.scheduled_at.desc())
+                              .limit(20)).all()
+
+    def row(interview):
         scorecard = interview.scorecard
         due = _due(interview)
         if scorecard is not None and scorecard.submitted:
@@ -73,10 +82,17 @@ def my_interviews():
             state = "upcoming"
         else:
             state = "overdue" if now > due else "due"
-        rows.append({"interview": interview, "scorecard": scorecard, "due": due,
-                     "state": state, "draft": scorecard is not None and not scorecard.submitted
-                     and scorecard.updated_at > scorecard.created_at})
-    return render_template("scorecards/mine.html", rows=rows)
+        return {"interview": interview, "scorecard": scorecard, "due": due, "state": state,
+                "draft": scorecard is not None and not scorecard.submitted
+                and scorecard.updated_at > scorecard.created_at}
+
+    due_rows = [row(i) for i in open_]
+    upcoming_rows = [row(i) for i in coming]
+    return render_template("scorecards/mine.html", due_rows=due_rows,
+                           upcoming_rows=upcoming_rows,
+                           drafts=[r for r in due_rows + upcoming_rows if r["draft"]],
+                           done_rows=[row(i) for i in done],
+                           rows=due_rows + upcoming_rows)
 
 
 def _render_form(interview, form, scorecard, status=200, conflict=False, amend_form=None,
@@ -131,6 +147,7 @@ def fill(interview_id: int):
               "error")
         return _render_form(interview, form, scorecard, status=422)
     if final:
+        notify_ready(interview.candidate_id)
         flash(_submitted_message(interview), "success")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     flash("Draft saved.", "success")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
-from ..models import Candidate, Interview, LegalHold, Requisition, User
+from ..models import Candidate, Interview, LegalHold, Notification, Requisition, User
 from . import erasure_outside as outside
 from .retention import (
     RetentionRefused,
@@ -60,6 +60,14 @@ def _blank(value):
     return "" if isinstance(value, str) else value
 
 
+def _redact_email_log(candidate: Candidate, people) -> None:
+    """Email subjects in the notification log name the candidate (issue 14)."""
+    subjects = ([f"candidate:{candidate.id}"] + [f"interview:{i.id}" for i in candidate.interviews]
+                + [f"decision:{d.id}" for d in candidate.decisions])
+    for row in db.session.scalars(select(Notification).where(Notification.subject.in_(subjects))):
+        row.title = redact(row.title, people)
+
+
 def _anonymise(candidate: Candidate, when: datetime) -> Erasure:
     """Everything in one transaction; flushed in steps, so a failure at any step (tests
     inject one through a flush hook) must roll all of it back."""
@@ -98,7 +106,8 @@ def _anonymise(candidate: Candidate, when: datetime) -> Erasure:
     outside.in_transaction(candidate.id)
     opaque = secrets.token_hex(8)
     candidate.name = f"Erased candidate {opaque}"
-    candidate.email = candidate.notes = ""
+    candidate.email = candidate.notes = candidate.materials_url = ""
+    _redact_email_log(candidate, people)
     candidate.erased_at, candidate.opaque_id = when, opaque
     db.session.flush()
     return Erasure(candidate.id, opaque, counts)

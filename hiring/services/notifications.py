@@ -149,3 +149,16 @@ def notify_assigned(interview_id: int) -> None:
     from .reminders import assignment_emails
 
     send(assignment_emails([interview_id]))
+
+
+def notify_ready(candidate_id: int) -> None:
+    """After a submission: if that was the last scorecard, tell the hiring manager."""
+    from .reminders import ready_emails
+
+    send(ready_emails([candidate_id]))
+
+
+def notify_decision(decision_id: int) -> None:
+    from .reminders import decision_emails
+
+    send(decision_emails([decision_id]))
