@@ -148,6 +148,8 @@ def notify_assigned(interview_id: int) -> None:
     """After the commit that assigned or moved an interview: tell the interviewer now."""
     from .reminders import assignment_emails
 
+    if not mail_enabled():  # nothing to send: skip the queries (cron catches up later)
+        return
     send(assignment_emails([interview_id]))
 
 
@@ -155,10 +157,14 @@ def notify_ready(candidate_id: int) -> None:
     """After a submission: if that was the last scorecard, tell the hiring manager."""
     from .reminders import ready_emails
 
+    if not mail_enabled():
+        return
     send(ready_emails([candidate_id]))
 
 
 def notify_decision(decision_id: int) -> None:
     from .reminders import decision_emails
 
+    if not mail_enabled():
+        return
     send(decision_emails([decision_id]))

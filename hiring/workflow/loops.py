@@ -60,7 +60,7 @@ def loop_template(requisition_id: int):
         if form.kind.data == "case_study" and not form.case_study_id.data:
             form.case_study_id.errors.append("A case-study interview needs its case study.")
         else:
-            step = LoopStep(requisition=requisition, kind=form.kind.data,
+            step = LoopStep(requisition_id=requisition.id, kind=form.kind.data,
                             title=(form.title.data or "").strip(),
                             duration_minutes=form.duration_minutes.data,
                             focus=sorted(set(form.focus.data or [])),
