@@ -1,13 +1,13 @@
 """interview kit, loop templates, time zones and the email log (issue 14)
 
 Revision ID: i14_workflow
-Revises: i15_demo_and_decision_stage
+Revises: i11b_must_change_password
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = 'i14_workflow'
-down_revision = 'i15_demo_and_decision_stage'
+down_revision = 'i11b_must_change_password'
 branch_labels = None
 depends_on = None
 
