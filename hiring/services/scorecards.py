@@ -160,8 +160,11 @@ def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
          submit: bool = False) -> None:
     if scorecard.submitted:
         raise ScorecardLocked
-    if submit and scorecard.interview.scheduled_at > utcnow():
-        raise ScorecardTooEarly(scorecard.interview.scheduled_at)
+    if submit:
+        # a first save's scorecard is not in the session yet: reach its interview by id
+        interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
+        if interview.scheduled_at > utcnow():
+            raise ScorecardTooEarly(interview.scheduled_at)
     _check_version(scorecard, expected_version)
     if scorecard.id is None:  # the first save creates the row (never the GET of the form)
         scorecard.created_at = utcnow()
