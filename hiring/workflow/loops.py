@@ -20,7 +20,7 @@ from ..requisitions.views import people_choices, warn_clashes
 from ..services.interviews import apply_loop
 from ..services.notifications import notify_assigned
 from ..timezones import utc_from_input, viewer_zone
-from ..validators import no_nul
+from ..validators import no_nul, plausible_datetime
 from . import bp
 
 
@@ -96,7 +96,8 @@ def _apply_form(steps: list[LoopStep]):
     class ApplyForm(FlaskForm):
         starts = DateTimeLocalField("First interview starts (your time zone)",
                                     format="%Y-%m-%dT%H:%M",
-                                    validators=[InputRequired("Give a date and time.")])
+                                    validators=[InputRequired("Give a date and time."),
+                                                plausible_datetime])
         gap_minutes = IntegerField("Break between interviews (minutes)", default=15,
                                    validators=[Optional(), NumberRange(0, 240)])
 
