@@ -223,6 +223,7 @@ def test_a_hand_computed_five_point_panel():
     r = evaluate(dims, cards, (1, 5))
     assert r.composite == F(25, 8) and r.composite_100 == F(425, 8)
     assert r.score_shown == "53" and r.assessors == 2 and r.empty_by == ("Z",)
+    assert (r.scale_min, r.scale_max) == (1, 5)
     assert r.recommendation == NOT_ENOUGH  # two people, quorum 3
 
 
@@ -316,6 +317,8 @@ def test_largest_parts_are_what_moved_the_score_not_the_heaviest_weights():
     # composite = (180 + 40)/100 = 11/5 -> 40/100 = 50 + 60%*(1/2)/3*100 - 40%*(3/2)/3*100
     assert r.composite_100 == 40
     assert [d.impact_100 for d in r.dimensions] == [10, -20]
+    # equal weights: (3 + 1)/2 = 2 -> 100/3 = 33.3, No hire; the weights decide it
+    assert r.equal_weights_recommendation == NO_HIRE and r.weight_sensitive
     line = r.explanation[1]
     assert line.index("Light \u221220.0") < line.index("Heavy +10.0")
 
@@ -325,6 +328,7 @@ def test_only_zero_weight_dimensions_rated_says_so():
     cards = [Scorecard(i, f"P{i}", ((2, 4),)) for i in range(3)]
     r = evaluate(dims, cards, SCALE)
     assert r.composite is None and r.only_zero_weight
+    assert [d.effective_weight for d in r.dimensions] == [0, 0]  # nothing weighs anything
     assert r.explanation[0].startswith("Only dimensions weighted 0 were rated (Extra)")
     assert "weight" not in r.explanation[0].split("(Extra)")[1].replace("weighted", "")
 
@@ -343,6 +347,8 @@ def test_within_one_point_per_dimension_and_overall():
     r = evaluate(dims, cards, SCALE)
     # A: pairs (1,2) yes, (1,4) no, (2,4) no -> 1 of 3; B: (3,3) -> 1 of 1; overall 2 of 4
     assert [d.within_one for d in r.dimensions] == [(1, 3), (1, 1)]
+    assert [(d.id, d.name, d.weight, d.low, d.high, d.count) for d in r.dimensions] == [
+        (1, "A", 50, 1, 4, 3), (2, "B", 50, 3, 3, 2)]
     assert r.within_one == (2, 4) and r.agreement_shown == "50%"
 
 
@@ -394,3 +400,13 @@ def test_huge_ids_long_names_and_nul_bytes_pass_through():
     r = evaluate(dims, cards, SCALE)
     assert r.composite_100 == F(200, 3) and r.recommendation == HIRE
     assert r.interviewers[0] == (2**63 - 2, name + "2") and name + "0" in r.strong_no_by
+
+
+def test_coverage_exactly_at_the_threshold_is_enough():
+    # 80 of 100 weight assessed: coverage exactly 4/5, the default minimum
+    dims = [DimensionSpec(1, "Assessed", 80), DimensionSpec(2, "Missing", 20)]
+    cards = [Scorecard(i, f"P{i}", ((1, 3), (2, None))) for i in range(3)]
+    r = evaluate(dims, cards, SCALE)
+    assert r.coverage == F(4, 5) and r.recommendation == HIRE and r.coverage_shown == "80%"
+    r = evaluate([replace(dims[0], weight=79.9), replace(dims[1], weight=20.1)], cards, SCALE)
+    assert r.recommendation == NOT_ENOUGH and r.coverage_shown == "79%"
