@@ -376,7 +376,7 @@ def test_exact_decimals_and_the_shown_floor():
     assert exact(33.3) == F(333, 10) and exact(7) == 7 and exact(F(1, 3)) == F(1, 3)
     with pytest.raises(ValueError, match="finite"):
         exact(float("inf"))
-    assert [decimals(x) for x in (60, 62.5, 0.125, 1e-9, F(1, 3))] == [0, 1, 3, 6, 6]
+    assert [decimals(x) for x in (60, 62.5, 0.125, 1e-7, 1e-9, F(1, 3))] == [0, 1, 3, 6, 6, 6]
     assert floor_to(F(5999, 100), 0) == 59 and floor_to(F(5999, 100), 1) == F(599, 10)
     assert floor_to(F(-1, 3), 0) == -1
     assert show(None) == "\u2014" and show(F(1199, 20)) == "59" and show(F(60)) == "60"
@@ -410,3 +410,20 @@ def test_coverage_exactly_at_the_threshold_is_enough():
     assert r.coverage == F(4, 5) and r.recommendation == HIRE and r.coverage_shown == "80%"
     r = evaluate([replace(dims[0], weight=79.9), replace(dims[1], weight=20.1)], cards, SCALE)
     assert r.recommendation == NOT_ENOUGH and r.coverage_shown == "79%"
+
+
+def test_discussion_split_votes_and_flags_each_on_their_own():
+    dims = [DimensionSpec(1, "A", 100)]
+    flagged = [Scorecard(1, "A1", ((1, 3),), overall=3, red_flags=("Blames others",)),
+               Scorecard(2, "A2", ((1, 3),), overall=2), Scorecard(3, "A3", ((1, 3),), overall=3)]
+    r = evaluate(dims, flagged, SCALE)
+    assert r.needs_discussion and r.strong_no_by == () and r.split_vote  # No 1 vs Yes 2
+    lone_yes = [Scorecard(1, "B1", ((1, 3),), overall=2), Scorecard(2, "B2", ((1, 3),), overall=3)]
+    assert evaluate(dims, lone_yes, SCALE).split_vote  # one No, one Yes
+    agreed = [Scorecard(1, "C1", ((1, 3),), overall=4), Scorecard(2, "C2", ((1, 3),), overall=3)]
+    r = evaluate(dims, agreed, SCALE)
+    assert not r.split_vote and not r.needs_discussion
+    assert r.calibrated_composite_100 is None and r.calibrations == ()  # no history
+    nothing = evaluate(dims, [Scorecard(1, "D1", ((1, None),))], SCALE)
+    assert nothing.composite is None and not nothing.only_zero_weight
+    assert not r.only_zero_weight  # a score exists
