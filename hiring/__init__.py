@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from .core.vocabulary import UserRole
 from .database import configure_engine, render_item
 from .extensions import csrf, db, login_manager, migrate
 
@@ -64,7 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     @login_required
     def home():
         """Each role starts where its work is."""
-        if current_user.role == "interviewer":
+        if current_user.role == UserRole.INTERVIEWER:
             return redirect(url_for("scorecards.my_interviews"))
         return redirect(url_for("requisitions.index"))
 

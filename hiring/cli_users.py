@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .audit import record
 from .auth.passwords import generate_password, hash_password
 from .core.password_policy import password_problem
+from .core.vocabulary import UserRole
 from .extensions import db
 from .models import ROLES, User
 from .validators import EMAIL, normalise_email
@@ -71,7 +72,7 @@ def bootstrap_command() -> None:
         return
     email = normalise_email(os.environ.get("HIRING_ADMIN_EMAIL") or "admin@hiring.local")
     password = generate_password()
-    _create(email, "admin", "Administrator", password, one_time=True)
+    _create(email, UserRole.ADMIN.value, "Administrator", password, one_time=True)
     click.echo("")
     click.secho("  First run: an admin account was created.", bold=True)
     click.echo(f"  Email:    {email}")

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from ..audit import EVENTS, record
 from ..auth.passwords import generate_password, hash_password
 from ..auth.sessions import end_all_sessions
+from ..core.vocabulary import UserRole
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..policy import requires
@@ -74,7 +75,8 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         if _email_taken(form.email.data, except_id=user.id):
             form.email.errors.append("A user with this email already exists.")
-        elif user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        elif user.id == current_user.id and (form.role.data != UserRole.ADMIN
+                                             or not form.active.data):
             form.role.errors.append("You cannot remove your own admin access.")
         else:
             _apply_changes(user, form)

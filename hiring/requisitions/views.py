@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..core.plan import PlanDimension, coverage, suggest_plan, uncovered
+from ..core.vocabulary import TOLERANCE, UserRole
 from ..extensions import db
 from ..models import (
     Candidate,
@@ -26,6 +27,8 @@ from .forms import (
     WeightsForm,
     add_weight_fields,
 )
+
+MANAGERS = (UserRole.HIRING_MANAGER, UserRole.ADMIN)  # who may own a requisition
 
 
 def _get(model, object_id: int):
@@ -50,7 +53,7 @@ def index():
     query = select(Requisition).options(selectinload(Requisition.candidates),
                                         selectinload(Requisition.hiring_manager),
                                         selectinload(Requisition.template))
-    if current_user.role != "admin":
+    if current_user.role != UserRole.ADMIN:
         query = query.where(Requisition.hiring_manager_id == current_user.id)
     requisitions = db.session.scalars(query.order_by(Requisition.created_at.desc())).all()
     return render_template("requisitions/index.html", requisitions=requisitions)
@@ -62,7 +65,7 @@ def new():
     form = RequisitionForm()
     form.template_id.choices = [SelectChoice(t.id, f"{t.title} (v{t.version})")
                                 for t in latest_templates()]
-    form.hiring_manager_id.choices = _people(("hiring_manager", "admin"))
+    form.hiring_manager_id.choices = _people(MANAGERS)
     if form.validate_on_submit():
         requisition = Requisition(title=form.title.data, team=form.team.data or "",
                                   template_id=form.template_id.data,
@@ -82,7 +85,7 @@ def edit(requisition_id: int):
     authorize("requisitions.manage", requisition)
     form = RequisitionForm(obj=requisition)
     del form.template_id  # pinned at creation: scorecards depend on it
-    form.hiring_manager_id.choices = _people(("hiring_manager", "admin"))
+    form.hiring_manager_id.choices = _people(MANAGERS)
     if form.validate_on_submit():
         form.populate_obj(requisition)
         db.session.commit()
@@ -111,7 +114,7 @@ def weights(requisition_id: int):
         data={f"weight_{d.id}": current[d.id] for d in dimensions})
     if form.validate_on_submit():
         changes = [(d, form[f"weight_{d.id}"].data) for d in dimensions
-                   if abs(form[f"weight_{d.id}"].data - current[d.id]) > 1e-9]
+                   if abs(form[f"weight_{d.id}"].data - current[d.id]) > TOLERANCE]
         rationale = (form.rationale.data or "").strip()
         if not any(form[f"weight_{d.id}"].data for d in dimensions):
             form.rationale.errors.append("At least one dimension needs a weight above 0.")
@@ -216,7 +219,7 @@ def suggest(candidate_id: int):
 
 def _interview_form(template: TemplateVersion, obj=None) -> InterviewForm:
     form = InterviewForm(obj=obj)
-    form.interviewer_id.choices = _people(("interviewer", "hiring_manager", "admin"))
+    form.interviewer_id.choices = _people(tuple(UserRole))
     form.focus.choices = [SelectChoice(d.id, d.name) for d in template.dimensions]
     form.case_study_id.choices = [SelectChoice(0, "No case study")] + [
         SelectChoice(c.id, c.title) for c in template.case_studies]

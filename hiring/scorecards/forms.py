@@ -10,7 +10,8 @@ from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..models import OVERALL, Interview, TemplateVersion
+from ..core.vocabulary import Vote
+from ..models import Interview, TemplateVersion
 from ..services.scorecards import ScorecardInput, stored_version
 from ..validators import no_nul
 
@@ -29,13 +30,14 @@ class ScorecardBase(FlaskForm):
     lock_version = HiddenField(validators=[_version])
     overall = RadioField(
         "Overall recommendation",
-        choices=[SelectChoice(str(k), v) for k, v in OVERALL.items()],
+        choices=[SelectChoice(str(v.value), v.label) for v in Vote],
         validate_choice=False,
     )
 
     def validate_overall(self, field) -> None:
-        if field.data not in (None, "", "None") and field.data not in {str(k) for k in OVERALL}:
-            raise ValidationError("Choose Strong no, No, Yes or Strong yes.")
+        if field.data not in (None, "", "None") and field.data not in {str(v.value) for v in Vote}:
+            *first, last = (v.label for v in Vote)
+            raise ValidationError(f"Choose {', '.join(first)} or {last}.")
 
 
 class AmendForm(FlaskForm):
