@@ -67,6 +67,12 @@ class Band(_LabelledStr):
     NOT_ENOUGH = "Not enough evidence", "Not enough evidence"
 
 
+def one_of(vocabulary) -> str:
+    """The labels as a choice in prose: "Strong no, No, Yes or Strong yes"."""
+    *first, last = (member.label for member in vocabulary)
+    return f"{', '.join(first)} or {last}" if first else last
+
+
 def labels(vocabulary) -> dict:
     """value -> label for every member, in definition order (for choices and lookups)."""
     return {member.value: member.label for member in vocabulary}

@@ -6,19 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..core.plan import PlanDimension, coverage, suggest_plan, uncovered
-from ..core.vocabulary import TOLERANCE, UserRole
+from ..core.plan import coverage, uncovered
+from ..core.vocabulary import UserRole
 from ..extensions import db
-from ..models import (
-    Candidate,
-    Interview,
-    Requisition,
-    TemplateVersion,
-    User,
-    WeightAdjustment,
-)
+from ..models import Candidate, Interview, Requisition, TemplateVersion
 from ..policy import authorize, requires
+from ..services import requisitions as service
 from ..services.blueprints import latest_templates
+from ..services.errors import DomainError
+from ..validators import refused
 from . import bp
 from .forms import (
     CandidateForm,
@@ -28,8 +24,6 @@ from .forms import (
     add_weight_fields,
 )
 
-MANAGERS = (UserRole.HIRING_MANAGER, UserRole.ADMIN)  # who may own a requisition
-
 
 def _get(model, object_id: int):
     obj = db.session.get(model, object_id)
@@ -38,10 +32,14 @@ def _get(model, object_id: int):
     return obj
 
 
-def _people(roles: tuple[str, ...]) -> list[SelectChoice]:
-    users = db.session.scalars(select(User).where(User.active, User.role.in_(roles))
-                               .order_by(User.name)).all()
-    return [SelectChoice(u.id, f"{u.name} ({u.email})") for u in users]
+def _people(roles) -> list[SelectChoice]:
+    return [SelectChoice(u.id, f"{u.name} ({u.email})") for u in service.people(roles)]
+
+
+def _refused(form, error: DomainError) -> None:
+    """A service said no: its messages go on the form's fields, the rest in a flash."""
+    for message in refused(form, error):
+        flash(message, "error")
 
 
 # ------------------------------------------------------------------ requisitions
@@ -65,16 +63,18 @@ def new():
     form = RequisitionForm()
     form.template_id.choices = [SelectChoice(t.id, f"{t.title} (v{t.version})")
                                 for t in latest_templates()]
-    form.hiring_manager_id.choices = _people(MANAGERS)
+    form.hiring_manager_id.choices = _people(service.MANAGERS)
     if form.validate_on_submit():
-        requisition = Requisition(title=form.title.data, team=form.team.data or "",
-                                  template_id=form.template_id.data,
-                                  hiring_manager_id=form.hiring_manager_id.data,
-                                  status=form.status.data)
-        db.session.add(requisition)
-        db.session.commit()
-        flash("Requisition created.", "success")
-        return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
+        try:
+            requisition = service.create_requisition(service.RequisitionInput(
+                title=form.title.data, team=form.team.data or "",
+                template_id=form.template_id.data,
+                hiring_manager_id=form.hiring_manager_id.data, status=form.status.data))
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash("Requisition created.", "success")
+            return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
     return render_template("requisitions/form.html", form=form, requisition=None)
 
 
@@ -85,12 +85,17 @@ def edit(requisition_id: int):
     authorize("requisitions.manage", requisition)
     form = RequisitionForm(obj=requisition)
     del form.template_id  # pinned at creation: scorecards depend on it
-    form.hiring_manager_id.choices = _people(MANAGERS)
+    form.hiring_manager_id.choices = _people(service.MANAGERS)
     if form.validate_on_submit():
-        form.populate_obj(requisition)
-        db.session.commit()
-        flash("Requisition saved.", "success")
-        return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
+        try:
+            service.update_requisition(requisition, service.RequisitionInput(
+                title=form.title.data, team=form.team.data or "",
+                hiring_manager_id=form.hiring_manager_id.data, status=form.status.data))
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash("Requisition saved.", "success")
+            return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
     return render_template("requisitions/form.html", form=form, requisition=requisition)
 
 
@@ -113,21 +118,14 @@ def weights(requisition_id: int):
     form = add_weight_fields(WeightsForm, dimensions)(
         data={f"weight_{d.id}": current[d.id] for d in dimensions})
     if form.validate_on_submit():
-        changes = [(d, form[f"weight_{d.id}"].data) for d in dimensions
-                   if abs(form[f"weight_{d.id}"].data - current[d.id]) > TOLERANCE]
-        rationale = (form.rationale.data or "").strip()
-        if not any(form[f"weight_{d.id}"].data for d in dimensions):
-            form.rationale.errors.append("At least one dimension needs a weight above 0.")
-        elif changes and not rationale:
-            form.rationale.errors.append("Say why the weights change; it is recorded.")
+        try:
+            changed = service.change_weights(
+                requisition, {d.id: form[f"weight_{d.id}"].data for d in dimensions},
+                form.rationale.data, current_user)
+        except DomainError as exc:
+            _refused(form, exc)
         else:
-            for dim, weight in changes:
-                db.session.add(WeightAdjustment(
-                    requisition=requisition, dimension_id=dim.id, weight=weight,
-                    previous_weight=current[dim.id], rationale=rationale,
-                    changed_by_id=current_user.id))
-            db.session.commit()
-            flash(f"{len(changes)} weight(s) changed." if changes else "No weight changed.",
+            flash(f"{changed} weight(s) changed." if changed else "No weight changed.",
                   "success")
             return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
     return render_template("requisitions/weights.html", form=form, requisition=requisition,
@@ -144,12 +142,14 @@ def new_candidate(requisition_id: int):
     authorize("requisitions.manage", requisition)
     form = CandidateForm()
     if form.validate_on_submit():
-        candidate = Candidate(requisition=requisition)
-        form.populate_obj(candidate)
-        db.session.add(candidate)
-        db.session.commit()
-        flash("Candidate added.", "success")
-        return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
+        try:
+            candidate = service.add_candidate(requisition, form.name.data, form.email.data,
+                                              form.stage.data, form.notes.data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash("Candidate added.", "success")
+            return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
     return render_template("requisitions/candidate_form.html", form=form,
                            requisition=requisition, candidate=None)
 
@@ -161,17 +161,16 @@ def edit_candidate(candidate_id: int):
     authorize("requisitions.manage", candidate)
     form = CandidateForm(obj=candidate)
     if form.validate_on_submit():
-        form.populate_obj(candidate)
-        db.session.commit()
-        flash("Candidate saved.", "success")
-        return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
+        try:
+            service.update_candidate(candidate, form.name.data, form.email.data,
+                                     form.stage.data, form.notes.data)
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash("Candidate saved.", "success")
+            return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
     return render_template("requisitions/candidate_form.html", form=form,
                            requisition=candidate.requisition, candidate=candidate)
-
-
-def _plan_dimensions(requisition: Requisition) -> list[PlanDimension]:
-    weights = requisition.effective_weights()
-    return [PlanDimension(d.id, d.name, weights[d.id]) for d in requisition.template.dimensions]
 
 
 @bp.get("/candidates/<int:candidate_id>")
@@ -184,7 +183,7 @@ def candidate(candidate_id: int):
     if candidate is None:
         abort(404)
     authorize("requisitions.view", candidate)
-    dims = _plan_dimensions(candidate.requisition)
+    dims = service.plan_dimensions(candidate.requisition)
     focus = {i.id: {d.id for d in i.focus} for i in candidate.interviews}
     return render_template("requisitions/candidate.html", candidate=candidate,
                            requisition=candidate.requisition, dims=dims,
@@ -197,18 +196,11 @@ def candidate(candidate_id: int):
 def suggest(candidate_id: int):
     candidate = _get(Candidate, candidate_id)
     authorize("requisitions.manage", candidate)
-    open_interviews = [i for i in candidate.interviews
-                       if not any(s.submitted for s in i.scorecards)]
-    if not open_interviews:
-        flash("Add interviews first (interviews with a submitted scorecard keep their focus).",
-              "warning")
+    try:
+        service.plan_loop(candidate)
+    except DomainError as exc:
+        flash(exc.message, "warning")
     else:
-        dims = {d.id: d for d in candidate.requisition.template.dimensions}
-        plan = suggest_plan(_plan_dimensions(candidate.requisition),
-                            [i.id for i in open_interviews])
-        for interview in open_interviews:
-            interview.focus = [dims[d] for d in sorted(plan[interview.id])]
-        db.session.commit()
         flash("Focus dimensions spread over the loop by weight. Adjust any interview as "
               "needed.", "success")
     return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
@@ -229,15 +221,11 @@ def _interview_form(template: TemplateVersion, obj=None) -> InterviewForm:
     return form
 
 
-def _save_interview(interview: Interview, form: InterviewForm, template) -> None:
-    from datetime import UTC
-
-    dims = {d.id: d for d in template.dimensions}
-    interview.interviewer_id = form.interviewer_id.data
-    interview.kind = form.kind.data
-    interview.scheduled_at = form.scheduled_at.data.replace(tzinfo=UTC)
-    interview.focus = [dims[i] for i in form.focus.data or [] if i in dims]
-    interview.case_study_id = form.case_study_id.data or None
+def _interview_input(form: InterviewForm) -> service.InterviewInput:
+    return service.InterviewInput(
+        interviewer_id=form.interviewer_id.data, kind=form.kind.data,
+        scheduled_at=form.scheduled_at.data, focus=list(form.focus.data or []),
+        case_study_id=form.case_study_id.data or None)
 
 
 @bp.route("/candidates/<int:candidate_id>/interviews/new", methods=["GET", "POST"])
@@ -245,15 +233,15 @@ def _save_interview(interview: Interview, form: InterviewForm, template) -> None
 def new_interview(candidate_id: int):
     candidate = _get(Candidate, candidate_id)
     authorize("requisitions.manage", candidate)
-    template = candidate.requisition.template
-    form = _interview_form(template)
+    form = _interview_form(candidate.requisition.template)
     if form.validate_on_submit():
-        interview = Interview(candidate=candidate)
-        _save_interview(interview, form, template)
-        db.session.add(interview)
-        db.session.commit()
-        flash("Interview added to the loop.", "success")
-        return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
+        try:
+            service.add_interview(candidate, _interview_input(form))
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            flash("Interview added to the loop.", "success")
+            return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
     return render_template("requisitions/interview_form.html", form=form, candidate=candidate,
                            interview=None)
 
@@ -263,15 +251,13 @@ def new_interview(candidate_id: int):
 def edit_interview(interview_id: int):
     interview = _get(Interview, interview_id)
     authorize("requisitions.manage", interview)
-    template = interview.candidate.requisition.template
-    form = _interview_form(template, obj=interview)
+    form = _interview_form(interview.candidate.requisition.template, obj=interview)
     if form.validate_on_submit():
-        if interview.scorecards and form.interviewer_id.data != interview.interviewer_id:
-            form.interviewer_id.errors.append(
-                "This interviewer has started a scorecard; the interviewer cannot change.")
+        try:
+            service.update_interview(interview, _interview_input(form))
+        except DomainError as exc:
+            _refused(form, exc)
         else:
-            _save_interview(interview, form, template)
-            db.session.commit()
             flash("Interview saved.", "success")
             return redirect(url_for("requisitions.candidate",
                                     candidate_id=interview.candidate_id))
@@ -285,11 +271,10 @@ def delete_interview(interview_id: int):
     interview = _get(Interview, interview_id)
     authorize("requisitions.manage", interview)
     candidate_id = interview.candidate_id
-    if interview.scorecards:
-        flash("This interview has a scorecard and cannot be removed.", "error")
+    try:
+        service.remove_interview(interview)
+    except DomainError as exc:
+        flash(exc.message, "error")
     else:
-        interview.focus = []
-        db.session.delete(interview)
-        db.session.commit()
         flash("Interview removed.", "success")
     return redirect(url_for("requisitions.candidate", candidate_id=candidate_id))
