@@ -9,6 +9,15 @@ from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 WEIGHT_SOURCES = ("blueprint", "defaulted", "edited")
 
 
+class BlueprintError(ValueError):
+    """A blueprint that cannot be imported; the message is one line naming the file."""
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
 @dataclass(frozen=True)
 class ScaleLevel:
     value: int
