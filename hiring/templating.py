@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from .clock import utcnow
 from .core.vocabulary import Band, Stage, UserRole, Vote, label_of
 from .core.wording import agreement_words
 
@@ -52,6 +53,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(UserRole, "UserRole")
     app.add_template_global(Stage, "Stage")
     app.add_template_global(Band, "Band")
+    app.add_template_global(utcnow, "now")  # the app's clock (tests fix it)
     app.add_template_filter(fmt_weight, "weight")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_global(fmt_minutes, "minutes")

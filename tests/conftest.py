@@ -316,3 +316,21 @@ def _shared_browser():
     from tests.browser import shutdown
 
     shutdown()
+
+
+@pytest.fixture
+def site(tmp_path, people_factory):
+    """For browser tests: the app on a live server (own SQLite file) with a two-interviewer
+    loop; yields (app, base URL, people_factory's world)."""
+    from tests.browser import live_server
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    app = make_app(url, SERVER_NAME=None)
+    with app.app_context():
+        db.create_all()
+        world = people_factory()
+        db.session.commit()  # hold no SQLite lock while the server runs
+        with live_server(app) as base:
+            yield app, base, world
+        db.session.remove()
+        db.engine.dispose()

@@ -31,3 +31,13 @@ def test_no_module_outside_services_ends_a_transaction():
             continue
         offenders += [f"{relative}:{line}" for line in transaction_calls(path.read_text())]
     assert offenders == [], "call a service (or services.transaction) instead"
+
+
+def test_every_view_is_guarded_or_marked_public(app):
+    """A view either names the permission it requires (@requires) or is marked @public;
+    a view with neither cannot be added by accident. `static` is Flask's own."""
+    unguarded = sorted(
+        endpoint for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not getattr(view, "required_permission", None)
+        and not getattr(view, "is_public", False))
+    assert unguarded == []

@@ -6,7 +6,9 @@ import hashlib
 import json
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 
-WEIGHT_SOURCES = ("blueprint", "defaulted", "edited")
+# Where a dimension's weight came from. A requisition's later changes are WeightAdjustments
+# with their own reason, never a change of the template.
+WEIGHT_SOURCES = ("blueprint", "defaulted")
 
 
 class BlueprintError(ValueError):

@@ -174,7 +174,7 @@ def autosave(interview_id: int):
     scorecard = find_or_new(interview, current_user)
     form = build_form(interview, interview.candidate.requisition.template)
     if unknown_fields(form, request.form.keys()):
-        return jsonify(ok=False, error="unknown fields"), 400
+        return jsonify(ok=False, error="unknown fields", message=UNKNOWN_FIELDS), 400
     if scorecard.submitted:
         return jsonify(ok=False, error="submitted"), 409
     if not check(form, final=False):
