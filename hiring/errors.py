@@ -19,9 +19,10 @@ MESSAGES = {
 
 def _rollback() -> None:
     from .extensions import db
+    from .services.transaction import discard
 
     try:
-        db.session.rollback()
+        discard()
     except Exception:  # noqa: BLE001 - the error page must render whatever the session did
         db.session.remove()
 
