@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from hiring.extensions import db
-from hiring.models import Scorecard, TemplateDimension
-from hiring.services.scorecards import ScorecardInput, save_draft
+from hiring.models import Interview, TemplateDimension, User
+from hiring.services.scorecards import ScorecardInput, find_or_new, save_draft, stored_version
 from tests.browser import chromium
 from tests.test_browser import log_in, open_scorecard
 
@@ -31,10 +31,16 @@ def plant_copy(page, dimension_id: int, text: str, at) -> None:
                   [json.dumps(copy)])
 
 
-def stored_card(app):
+def save_from_the_phone(app) -> object:
+    """iv@ saves newer text from another device; returns when the server stored it."""
     with app.app_context():
-        card = db.session.scalar(select(Scorecard))
-        return card, card.updated_at
+        user = db.session.scalar(select(User).where(User.email == "iv@example.com"))
+        interview = db.session.scalar(select(Interview).where(Interview.interviewer_id == user.id))
+        card = find_or_new(interview, user)
+        first = interview.focus[0].id
+        save_draft(card, ScorecardInput(ratings={first: (None, FROM_PHONE)}),
+                   stored_version(card))
+        return card.updated_at
 
 
 def test_an_older_local_copy_never_overwrites_newer_text_saved_elsewhere(site):
@@ -44,18 +50,13 @@ def test_an_older_local_copy_never_overwrites_newer_text_saved_elsewhere(site):
         page = browser.new_context().new_page()
         log_in(page, base, "iv@example.com")
         open_scorecard(page)
-        _, opened_at = stored_card(app)
-        plant_copy(page, first, OLD_LAPTOP, opened_at - timedelta(minutes=5))
-        with app.app_context():  # the phone saves newer text
-            card = db.session.scalar(select(Scorecard))
-            save_draft(card, ScorecardInput(ratings={first: (None, FROM_PHONE)}),
-                       card.lock_version)
+        saved_at = save_from_the_phone(app)
+        plant_copy(page, first, OLD_LAPTOP, saved_at - timedelta(minutes=5))
         page.reload()
         page.wait_for_selector("text=is older than the version saved")
         assert page.input_value(f"#evidence_{first}") == FROM_PHONE
 
         # a copy newer than the server's version comes back, and the page names it
-        _, saved_at = stored_card(app)
         with app.app_context():
             name = db.session.get(TemplateDimension, first).name
         plant_copy(page, first, NEWER_HERE, saved_at + timedelta(seconds=30))
