@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Flask, redirect, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import text
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
+from .core.vocabulary import UserRole
 from .database import configure_engine, render_item
 from .extensions import csrf, db, login_manager, mail, migrate
 
@@ -49,7 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .debriefs import bp as debriefs_bp
     from .errors import register_error_handlers
     from .packets import bp as packets_bp
-    from .policy import public
+    from .policy import public, requires
     from .policy_rules import register as register_policy_rules
     from .requisitions import bp as requisitions_bp
     from .roles import bp as roles_bp
@@ -64,10 +65,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
 
     @app.get("/")
-    @login_required
+    @requires("account.manage_own")  # every signed-in user
     def home():
         """Each role starts where its work is."""
-        if current_user.role == "interviewer":
+        if current_user.role == UserRole.INTERVIEWER:
             return redirect(url_for("scorecards.my_interviews"))
         if current_user.role == "hiring_manager":
             return redirect(url_for("workflow.manager_dashboard"))

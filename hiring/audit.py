@@ -44,5 +44,7 @@ def record(event: str, *, actor: User | None = None, actor_email: str = "", targ
 
 def record_now(event: str, **kwargs) -> None:
     """Record and commit at once, for events that happen outside any other change."""
-    record(event, **kwargs)
-    db.session.commit()
+    from .services.transaction import transaction
+
+    with transaction():
+        record(event, **kwargs)

@@ -10,7 +10,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from .core.blueprint_parser import BlueprintError, parse_file
-from .extensions import db
 from .services.blueprints import blueprint_files, import_blueprint_files
 
 
@@ -28,9 +27,7 @@ def run_import(paths: list[str] | None) -> list:
     files = blueprint_files(paths, current_app.config["SEED_DIR"])
     try:
         results = import_blueprint_files(files)
-        db.session.commit()
     except BlueprintError as exc:
-        db.session.rollback()
         click.secho(f"error: {exc}", fg="red", err=True)
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException
 
 MESSAGES = {
@@ -19,9 +19,10 @@ MESSAGES = {
 
 def _rollback() -> None:
     from .extensions import db
+    from .services.transaction import discard
 
     try:
-        db.session.rollback()
+        discard()
     except Exception:  # noqa: BLE001 - the error page must render whatever the session did
         db.session.remove()
 
@@ -42,6 +43,11 @@ def register_error_handlers(app: Flask) -> None:
         ours = type(error) in (BadRequest, Forbidden) and error.description != type(
             error).description
         detail = error.description if code == 429 or ours else None
+        if request.headers.get("X-Requested-With") == "fetch":
+            # The page's script shows the real reason (a stale CSRF token, a bad field),
+            # not a guess such as "your session ended".
+            return jsonify(ok=False, error=code, message=detail or error.description
+                           or MESSAGES.get(code, MESSAGES[500])[1]), code
         return render(code if code in MESSAGES else 500, detail)
 
     @app.errorhandler(Exception)

@@ -15,10 +15,11 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .audit import record_now
+from .core.vocabulary import UserRole
 
-ALL = frozenset({"admin", "hiring_manager", "interviewer"})
-STAFF = frozenset({"admin", "hiring_manager"})
-ADMIN = frozenset({"admin"})
+ALL = frozenset(UserRole)
+STAFF = frozenset({UserRole.ADMIN, UserRole.HIRING_MANAGER})
+ADMIN = frozenset({UserRole.ADMIN})
 
 # Route-level permissions: action -> roles allowed.
 PERMISSIONS: dict[str, frozenset[str]] = {

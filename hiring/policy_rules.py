@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from sqlalchemy import and_, exists, inspect, select
 
+from .core.vocabulary import UserRole
 from .extensions import db
 from .models import Candidate, Interview, Requisition, Scorecard
 from .policy import register_rule, register_visibility
 
 
 def owns(user, requisition: Requisition) -> bool:
-    return user.role == "admin" or (
-        user.role == "hiring_manager" and requisition.hiring_manager_id == user.id
+    return user.role == UserRole.ADMIN or (
+        user.role == UserRole.HIRING_MANAGER and requisition.hiring_manager_id == user.id
     )
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask import Flask
 
+from .clock import utcnow
+from .core.vocabulary import Band, Stage, UserRole, Vote, label_of
 from .core.wording import agreement_words
 
 
@@ -36,9 +38,22 @@ def web_link(value: str | None) -> str | None:
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
+def vote_label(value: int | None, default: str = "Not given") -> str:
+    return label_of(Vote, value, default)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(agreement_words, "agreement_words")
     app.add_template_filter(web_link, "web_link")
+    # The vocabulary, so templates never spell a vote, role, stage or band themselves.
+    app.add_template_filter(vote_label, "vote_label")
+    app.add_template_filter(lambda v: label_of(UserRole, v), "role_label")
+    app.add_template_filter(lambda v: label_of(Stage, v), "stage_label")
+    app.add_template_global(Vote, "Vote")
+    app.add_template_global(UserRole, "UserRole")
+    app.add_template_global(Stage, "Stage")
+    app.add_template_global(Band, "Band")
+    app.add_template_global(utcnow, "now")  # the app's clock (tests fix it)
     app.add_template_filter(fmt_weight, "weight")
     app.add_template_filter(fmt_datetime, "datetime")
     app.add_template_global(fmt_minutes, "minutes")

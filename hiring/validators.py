@@ -47,3 +47,23 @@ def password_strength(form, field) -> None:
     problem = password_problem(field.data or "", tuple(inputs))
     if problem:
         raise ValidationError(problem)
+
+
+def show_errors(form, errors: dict[str, list[str]]) -> list[str]:
+    """Put a service's errors (input name -> messages) on the form's fields; returns the
+    messages that name no field of this form, for the view to show another way."""
+    rest = []
+    for name, messages in errors.items():
+        if name in form._fields:
+            field = form[name]
+            field.errors = list(field.errors) + [m for m in messages if m not in field.errors]
+        else:
+            rest.extend(messages)
+    return rest
+
+
+def refused(form, error) -> list[str]:
+    """A service's DomainError onto the form; returns what to flash (messages that fit no
+    field, or the error's message when it names none)."""
+    rest = show_errors(form, error.errors)
+    return rest if error.errors else [error.message]

@@ -2,7 +2,10 @@
  * - Every change is copied to localStorage at once (marked "unsynced").
  * - A debounced autosave posts the form; on success the copy is marked synced.
  * - On load, an unsynced copy that differs from the page is restored (e.g. after a
- *   session timeout and a new login) and saved again.
+ *   session timeout and a new login) and saved again, but only when it is newer than the
+ *   version the server holds (data-server-saved): text saved later from another device
+ *   or tab is never overwritten by an old copy. Times are compared on the server's clock
+ *   (data-server-now gives the offset), so a wrong clock in this browser cannot decide.
  * The page works without this script: the Save draft and Submit buttons post normally. */
 (function () {
   "use strict";
@@ -16,6 +19,9 @@
   var status = document.getElementById("autosave-status");
   var version = form.querySelector("input[name='lock_version']");
   var SKIP = { csrf_token: true, lock_version: true, action: true, reason: true };
+  var serverSaved = Date.parse(form.dataset.serverSaved);
+  var offset = (Date.parse(form.dataset.serverNow) - Date.now()) || 0;
+  function serverNow() { return new Date(Date.now() + offset); }
   var timer = null, stopped = false, busy = false, again = false;
 
   function say(text, kind) {
@@ -37,7 +43,7 @@
   function keepLocal(synced) {
     try {
       localStorage.setItem(key, JSON.stringify({ fields: values(), synced: synced,
-                                                 at: new Date().toISOString() }));
+                                                 at: serverNow().toISOString() }));
     } catch (e) { /* storage full or disabled: the server copy still works */ }
   }
 
@@ -55,16 +61,41 @@
     });
   }
 
+  function describe(name) {
+    /* A field's name as the page shows it: its dimension, or its label. */
+    var el = form.querySelector("[name='" + name + "']");
+    if (!el) return name;
+    var group = el.closest("fieldset");
+    var legend = group && group.querySelector("legend");
+    var label = form.querySelector("label[for='" + el.id + "']");
+    var text = (legend || label || el).textContent.replace(/\s+/g, " ").trim()
+      .replace(/ \d[\d.]*%.*$/, "");  // the weight and focus badges
+    if (name.indexOf("evidence_") === 0) return "evidence for " + text;
+    if (name.indexOf("rating_") === 0) return "rating for " + text;
+    return text;
+  }
+
   function restore() {
     var raw = localStorage.getItem(key);
     if (!raw) return false;
     var copy;
     try { copy = JSON.parse(raw); } catch (e) { return false; }
-    if (copy.synced || same(copy.fields, values())) return false;
-    apply(copy.fields);
+    var current = values();
+    if (copy.synced || same(copy.fields, current)) return false;
     var when = new Date(copy.at);
-    say("Restored what you typed in this browser (" + when.toLocaleString() +
-        ") that had not reached the server yet.", "warn");
+    if (!isNaN(serverSaved) && !(when.getTime() > serverSaved)) {  // NaN: never saved
+      localStorage.removeItem(key);
+      say("A copy typed in this browser (" + when.toLocaleString() + ") is older than the " +
+          "version saved at " + new Date(serverSaved).toLocaleString() + " (another tab or " +
+          "device), so the saved version is shown.", "warn");
+      return false;
+    }
+    var changed = Object.keys(copy.fields).concat(Object.keys(current)).filter(function (name, i, all) {
+      return all.indexOf(name) === i && !same(copy.fields[name] || [], current[name] || []);
+    });
+    apply(copy.fields);
+    say("Restored what you typed in this browser (" + when.toLocaleString() + ") that had " +
+        "not reached the server yet: " + changed.map(describe).join("; ") + ".", "warn");
     return true;
   }
 
@@ -90,9 +121,12 @@
     fetch(url, { method: "POST", body: body, credentials: "same-origin", redirect: "manual",
                  headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
-        if (response.type === "opaqueredirect" || response.status === 401 ||
-            response.status === 400) { sessionEnded(); return null; }
-        return response.json().then(function (data) { return { status: response.status, data: data }; });
+        if (response.type === "opaqueredirect" || response.status === 401) {
+          sessionEnded(); return null;
+        }
+        return response.json().catch(function () {
+          return { ok: false, message: "the server answered " + response.status + "." };
+        }).then(function (data) { return { status: response.status, data: data }; });
       })
       .then(function (result) {
         if (!result) return;
@@ -107,7 +141,9 @@
           var first = Object.keys(result.data.fields)[0];
           say("Not saved yet: " + result.data.fields[first].join(" "), "warn");
         } else {
-          say("Not saved: reload the page.", "warn");
+          stopped = true;  // the same request would fail again: say why, keep the text
+          say("Not saved: " + (result.data.message || result.data.error || "the server " +
+              "refused it.") + " Your text is kept in this browser; reload the page.", "warn");
         }
       })
       .catch(function () {

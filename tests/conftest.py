@@ -2,25 +2,30 @@
 
 PostgreSQL is reached at TEST_POSTGRES_URL (default: the local `test` database). When it
 cannot be reached its tests are skipped, except under CI=true, where that is a failure.
+Each run works in a database of its own, named after that one and the run's process id, so
+two runs (two people, or two terminals) never drop each other's tables.
+
+Every test app's clock starts at CLOCK_START: no test depends on the real date.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
-from hypothesis import settings as hypothesis_settings
+from hypothesis import HealthCheck, settings
 
 from hiring import create_app
 from hiring.extensions import db
 
 # `make mutation` runs the property tests once per mutant: fewer examples keep it to minutes
 # (the exact-oracle properties still see every band edge within a few dozen examples).
-hypothesis_settings.register_profile("mutation", max_examples=30, deadline=None)
+settings.register_profile("mutation", max_examples=30, deadline=None)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -29,6 +34,38 @@ POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Timing belongs in bench/, not in tests: on a busy machine a per-example deadline or the
+# "input generation is slow" health check fails a correct property test.
+settings.register_profile("steady", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "steady"))
+# A Friday a week after the fixtures' interviews (2026-11-20): they are all overdue.
+CLOCK_START = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def run_database_url(suffix: str = "") -> str:
+    """This run's own PostgreSQL database: TEST_POSTGRES_URL's name + the process id."""
+    base, name = POSTGRES_URL.rsplit("/", 1)
+    name, _, query = name.partition("?")
+    return f"{base}/{name}_{os.getpid()}{suffix}" + (f"?{query}" if query else "")
+
+
+def create_database(url: str) -> None:
+    """(Re)create the database `url` names, through the server TEST_POSTGRES_URL reaches."""
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    name = sa.engine.make_url(url).database
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def postgres_available() -> str | None:
@@ -61,6 +98,7 @@ def app_config(url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": True,
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in the app
+        "CLOCK_START": CLOCK_START,
     }
     config.update(extra)
     return config
@@ -71,7 +109,9 @@ def database_url(request, tmp_path_factory):
     """A database with the schema created once per session and backend."""
     if request.param == "postgresql":
         require_postgres()
-        url = POSTGRES_URL
+        url = run_database_url()
+        create_database(url)
+        request.addfinalizer(lambda: drop_database(url))
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'hiring.db'}"
     app = create_app(app_config(url))
@@ -272,3 +312,30 @@ def loop(app, people):
             "spare": spare, "peer_card": peer_card, "peer": peer, "hm2": hm2,
             "other_requisition": other_req, "other_candidate": other_candidate,
             "other_interview": other_interview, "other_card": other_card}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_browser():
+    """Browser tests share one Chromium (tests/browser.py); it closes when the run ends."""
+    yield
+    from tests.browser import shutdown
+
+    shutdown()
+
+
+@pytest.fixture
+def site(tmp_path, people_factory):
+    """For browser tests: the app on a live server (own SQLite file) with a two-interviewer
+    loop; yields (app, base URL, people_factory's world)."""
+    from tests.browser import live_server
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    app = make_app(url, SERVER_NAME=None)
+    with app.app_context():
+        db.create_all()
+        world = people_factory()
+        db.session.commit()  # hold no SQLite lock while the server runs
+        with live_server(app) as base:
+            yield app, base, world
+        db.session.remove()
+        db.engine.dispose()

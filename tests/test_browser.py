@@ -10,27 +10,13 @@ from sqlalchemy import delete
 
 from hiring.extensions import db
 from hiring.models import UserSession
-from tests.browser import chromium, live_server
-from tests.conftest import PASSWORD, make_app
+from tests.browser import chromium
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 EVIDENCE_1 = "Walked me through a quarter plan with capacity numbers and risks."
 EVIDENCE_2 = "Coached a struggling engineer; described the weekly check-ins and outcome."
-
-
-@pytest.fixture
-def site(tmp_path, people_factory):
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    app = make_app(url, SERVER_NAME=None)
-    with app.app_context():
-        db.create_all()
-        world = people_factory()
-        db.session.commit()  # hold no SQLite lock while the server runs
-        with live_server(app) as base:
-            yield app, base, world
-        db.session.remove()
-        db.engine.dispose()
 
 
 def log_in(page, base, email):

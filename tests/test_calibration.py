@@ -56,6 +56,7 @@ def test_hand_made_two_person_history():
     assert found[1].compared == 20 and found[1].scorecards == 10
     assert found[1].tendency == "lenient" and found[2].tendency == "severe"
     assert found[3].compared == 0 and found[3].tendency == "not enough compared ratings"
+    assert (found[3].deviation, found[3].uncertainty, found[3].scorecards) == (0.0, 0.0, 0)
     # residuals are +-0.2 (what the prior held back): 40 of them, 40 - 20 levels - 1 free
     # effect = 19 degrees of freedom; sigma = sqrt(40 * 0.04 / 19); uncertainty sigma/sqrt(25)
     assert found[1].uncertainty == pytest.approx((1.6 / 19) ** 0.5 / 5, abs=1e-5)
@@ -68,6 +69,7 @@ def test_labels_are_gated_on_compared_ratings_not_scorecards():
     assert [c.tendency for c in calibrate(history, {1: "A", 2: "B"}, S)] == [
         "lenient", "severe"]
     assert calibrate(history, {1: "A"}, Settings(calibration_min_compared=13)) == []
+    assert len(calibrate(history, {1: "A"}, Settings(calibration_min_compared=12))) == 1
     # ratings on a candidate nobody else rated are not compared
     alone = [PastRating(1, 2, dim, 4, 9) for dim in range(30)]
     assert calibrate(alone, {1: "A"}, S, everyone=True)[0].compared == 0

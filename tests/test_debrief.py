@@ -140,7 +140,8 @@ def test_interviewer_sees_the_debrief_only_after_submitting(app, loop):
 
 def test_hiring_manager_records_a_decision_with_rationale(app, loop):
     hm_card = get_or_create(loop["hm_interview"], loop["hm_interview"].interviewer)
-    save(hm_card, ScorecardInput(overall=3), hm_card.lock_version, submit=True)
+    save(hm_card, ScorecardInput(ratings={d.id: (3, EVIDENCE) for d in loop["hm_interview"].focus},
+                                 overall=3), hm_card.lock_version, submit=True)
     client, _ = client_for(app, "hiring_manager")
     url = f"/candidates/{loop['candidate'].id}/decision"
     missing = client.post(url, data={"csrf_token": csrf_for(client), "decision": "hire"})

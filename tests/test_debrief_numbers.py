@@ -41,8 +41,10 @@ def edge_loop(people):
     plan = [(panel[0], 1), (panel[1], 1), (panel[2], 4), (panel[3], 4), (panel[4], 4),
             (panel[4], 4), (panel[5], None)]
     for person, rating in plan:
+        # Flo's interview has no focus: a scorecard that rates nothing may then be submitted
         interview = Interview(candidate=candidate, interviewer=person, kind="technical",
-                              scheduled_at=datetime(2026, 11, 2, tzinfo=UTC), focus=[dim])
+                              scheduled_at=datetime(2026, 11, 2, tzinfo=UTC),
+                              focus=[dim] if rating is not None else [])
         db.session.add(interview)
         db.session.flush()
         card = get_or_create(interview, person)

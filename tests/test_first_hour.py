@@ -27,7 +27,9 @@ def _stage(candidate_id: int) -> str:
 
 def _submit_hm(loop) -> None:
     card = get_or_create(loop["hm_interview"], loop["hm_interview"].interviewer)
-    save(card, ScorecardInput(overall=3), card.lock_version, submit=True)
+    evidence = "Walked through a concrete plan with numbers and owners."
+    save(card, ScorecardInput(ratings={d.id: (3, evidence) for d in loop["hm_interview"].focus},
+                              overall=3), card.lock_version, submit=True)
 
 
 def test_hire_and_no_hire_move_the_stage_reversibly_and_audited(app, loop):

@@ -9,27 +9,28 @@ from flask_migrate import upgrade
 
 from hiring import create_app
 from hiring.extensions import db
-from tests.conftest import POSTGRES_URL, app_config, require_postgres
+from tests.conftest import (
+    app_config,
+    create_database,
+    drop_database,
+    require_postgres,
+    run_database_url,
+)
 
 
-def _fresh_url(backend: str, tmp_path) -> str:
+def _fresh_url(backend: str, tmp_path, request) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path / 'migrated.db'}"
     require_postgres()
-    # Named after this run's test database, so parallel runs (each with its own
-    # TEST_POSTGRES_URL) never drop each other's migration database.
-    base, name = POSTGRES_URL.rsplit("/", 1)
-    fresh = f"{name.split('?')[0]}_migration_test"
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{fresh}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{fresh}"'))
-    admin.dispose()
-    return f"{base}/{fresh}"
+    # This run's own name (see run_database_url), so parallel runs never collide.
+    url = run_database_url("_migration")
+    create_database(url)
+    request.addfinalizer(lambda: drop_database(url))
+    return url
 
 
-def test_upgrade_empty_database_to_head_without_drift(backend, tmp_path):
-    url = _fresh_url(backend, tmp_path)
+def test_upgrade_empty_database_to_head_without_drift(backend, tmp_path, request):
+    url = _fresh_url(backend, tmp_path, request)
     app = create_app(app_config(url))
     with app.app_context():
         upgrade()

@@ -22,8 +22,8 @@ def _counts() -> dict[str, int]:
             sa.table(table))).scalar() for table in TABLES}
 
 
-def test_down_to_0004_and_up_again_keeps_every_row(backend, tmp_path):
-    url = _fresh_url(backend, tmp_path)
+def test_down_to_0004_and_up_again_keeps_every_row(backend, tmp_path, request):
+    url = _fresh_url(backend, tmp_path, request)
     app = create_app(app_config(url))
     with app.app_context():
         upgrade()

@@ -53,7 +53,9 @@ def _submit_long_words(loop):
 
 def test_packet_of_20000_character_words_renders_and_keeps_every_character(app, loop,
                                                                           tmp_path):
-    app.config.update(PACKET_CACHE_DIR=str(tmp_path / "packets"), PDF_RENDER_TIMEOUT=120)
+    # a deployment with a higher note cap (the scorecard service enforces NOTE_MAX_LENGTH)
+    app.config.update(PACKET_CACHE_DIR=str(tmp_path / "packets"), PDF_RENDER_TIMEOUT=120,
+                      NOTE_MAX_LENGTH=20_000)
     _submit_long_words(loop)
     client, _ = client_for(app, "interviewer")
     response = client.get(f"/candidates/{loop['candidate'].id}/packet.pdf")

@@ -149,6 +149,7 @@ def test_raising_one_rating_never_lowers_the_composite(panel, data):
     assume(rated)
     ci, ri = data.draw(st.sampled_from(rated))
     before = evaluate(dims, cards, SCALE).composite
+    assume(before is not None)  # only zero-weight dimensions rated: no score to compare
     ratings = list(cards[ci].ratings)
     ratings[ri] = (ratings[ri][0], ratings[ri][1] + 1)
     raised = list(cards)
@@ -223,6 +224,7 @@ def test_a_hand_computed_five_point_panel():
     r = evaluate(dims, cards, (1, 5))
     assert r.composite == F(25, 8) and r.composite_100 == F(425, 8)
     assert r.score_shown == "53" and r.assessors == 2 and r.empty_by == ("Z",)
+    assert (r.scale_min, r.scale_max) == (1, 5)
     assert r.recommendation == NOT_ENOUGH  # two people, quorum 3
 
 
@@ -316,6 +318,8 @@ def test_largest_parts_are_what_moved_the_score_not_the_heaviest_weights():
     # composite = (180 + 40)/100 = 11/5 -> 40/100 = 50 + 60%*(1/2)/3*100 - 40%*(3/2)/3*100
     assert r.composite_100 == 40
     assert [d.impact_100 for d in r.dimensions] == [10, -20]
+    # equal weights: (3 + 1)/2 = 2 -> 100/3 = 33.3, No hire; the weights decide it
+    assert r.equal_weights_recommendation == NO_HIRE and r.weight_sensitive
     line = r.explanation[1]
     assert line.index("Light \u221220.0") < line.index("Heavy +10.0")
 
@@ -325,6 +329,7 @@ def test_only_zero_weight_dimensions_rated_says_so():
     cards = [Scorecard(i, f"P{i}", ((2, 4),)) for i in range(3)]
     r = evaluate(dims, cards, SCALE)
     assert r.composite is None and r.only_zero_weight
+    assert [d.effective_weight for d in r.dimensions] == [0, 0]  # nothing weighs anything
     assert r.explanation[0].startswith("Only dimensions weighted 0 were rated (Extra)")
     assert "weight" not in r.explanation[0].split("(Extra)")[1].replace("weighted", "")
 
@@ -343,6 +348,8 @@ def test_within_one_point_per_dimension_and_overall():
     r = evaluate(dims, cards, SCALE)
     # A: pairs (1,2) yes, (1,4) no, (2,4) no -> 1 of 3; B: (3,3) -> 1 of 1; overall 2 of 4
     assert [d.within_one for d in r.dimensions] == [(1, 3), (1, 1)]
+    assert [(d.id, d.name, d.weight, d.low, d.high, d.count) for d in r.dimensions] == [
+        (1, "A", 50, 1, 4, 3), (2, "B", 50, 3, 3, 2)]
     assert r.within_one == (2, 4) and r.agreement_shown == "50%"
 
 
@@ -370,7 +377,7 @@ def test_exact_decimals_and_the_shown_floor():
     assert exact(33.3) == F(333, 10) and exact(7) == 7 and exact(F(1, 3)) == F(1, 3)
     with pytest.raises(ValueError, match="finite"):
         exact(float("inf"))
-    assert [decimals(x) for x in (60, 62.5, 0.125, 1e-9, F(1, 3))] == [0, 1, 3, 6, 6]
+    assert [decimals(x) for x in (60, 62.5, 0.125, 1e-7, 1e-9, F(1, 3))] == [0, 1, 3, 6, 6, 6]
     assert floor_to(F(5999, 100), 0) == 59 and floor_to(F(5999, 100), 1) == F(599, 10)
     assert floor_to(F(-1, 3), 0) == -1
     assert show(None) == "\u2014" and show(F(1199, 20)) == "59" and show(F(60)) == "60"
@@ -394,3 +401,30 @@ def test_huge_ids_long_names_and_nul_bytes_pass_through():
     r = evaluate(dims, cards, SCALE)
     assert r.composite_100 == F(200, 3) and r.recommendation == HIRE
     assert r.interviewers[0] == (2**63 - 2, name + "2") and name + "0" in r.strong_no_by
+
+
+def test_coverage_exactly_at_the_threshold_is_enough():
+    # 80 of 100 weight assessed: coverage exactly 4/5, the default minimum
+    dims = [DimensionSpec(1, "Assessed", 80), DimensionSpec(2, "Missing", 20)]
+    cards = [Scorecard(i, f"P{i}", ((1, 3), (2, None))) for i in range(3)]
+    r = evaluate(dims, cards, SCALE)
+    assert r.coverage == F(4, 5) and r.recommendation == HIRE and r.coverage_shown == "80%"
+    r = evaluate([replace(dims[0], weight=79.9), replace(dims[1], weight=20.1)], cards, SCALE)
+    assert r.recommendation == NOT_ENOUGH and r.coverage_shown == "79%"
+
+
+def test_discussion_split_votes_and_flags_each_on_their_own():
+    dims = [DimensionSpec(1, "A", 100)]
+    flagged = [Scorecard(1, "A1", ((1, 3),), overall=3, red_flags=("Blames others",)),
+               Scorecard(2, "A2", ((1, 3),), overall=2), Scorecard(3, "A3", ((1, 3),), overall=3)]
+    r = evaluate(dims, flagged, SCALE)
+    assert r.needs_discussion and r.strong_no_by == () and r.split_vote  # No 1 vs Yes 2
+    lone_yes = [Scorecard(1, "B1", ((1, 3),), overall=2), Scorecard(2, "B2", ((1, 3),), overall=3)]
+    assert evaluate(dims, lone_yes, SCALE).split_vote  # one No, one Yes
+    agreed = [Scorecard(1, "C1", ((1, 3),), overall=4), Scorecard(2, "C2", ((1, 3),), overall=3)]
+    r = evaluate(dims, agreed, SCALE)
+    assert not r.split_vote and not r.needs_discussion
+    assert r.calibrated_composite_100 is None and r.calibrations == ()  # no history
+    nothing = evaluate(dims, [Scorecard(1, "D1", ((1, None),))], SCALE)
+    assert nothing.composite is None and not nothing.only_zero_weight
+    assert not r.only_zero_weight  # a score exists

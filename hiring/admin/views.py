@@ -5,15 +5,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from ..audit import EVENTS, record
-from ..auth.passwords import generate_password, hash_password
-from ..auth.sessions import end_all_sessions
+from ..audit import EVENTS
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..policy import requires
 from ..routing import page_arg
+from ..services import users as users_service
+from ..services.errors import DomainError
 from ..services.passwords import SelfReset
 from ..services.passwords import reset_password as reset_password_service
+from ..validators import refused
 from . import bp
 from .forms import AuditFilterForm, NewUserForm, UserForm
 
@@ -25,13 +26,6 @@ def _user_or_404(user_id: int) -> User:
     if user is None:
         abort(404)
     return user
-
-
-def _email_taken(email: str, except_id: int | None = None) -> bool:
-    query = select(User.id).where(User.email == email)
-    if except_id is not None:
-        query = query.where(User.id != except_id)
-    return db.session.scalar(query) is not None
 
 
 @bp.get("/users")
@@ -46,19 +40,13 @@ def users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        if _email_taken(form.email.data):
-            form.email.errors.append("A user with this email already exists.")
+        try:
+            user, password = users_service.create_user(
+                form.email.data, form.name.data, form.role.data, active=form.active.data,
+                password=form.password.data or None, actor=current_user)
+        except DomainError as exc:
+            _refused(form, exc)
         else:
-            password = form.password.data or generate_password()
-            # the admin chose or saw it: the user picks their own at the first login
-            user = User(email=form.email.data, name=form.name.data, role=form.role.data,
-                        active=form.active.data, password_hash=hash_password(password),
-                        must_change_password=True)
-            db.session.add(user)
-            db.session.flush()
-            record("user_created", actor=current_user, target=f"user:{user.id}",
-                   details={"email": user.email, "role": user.role, "active": user.active})
-            db.session.commit()
             if form.password.data:
                 flash(f"User {user.email} created.", "success")
                 return redirect(url_for("admin.users"))
@@ -72,34 +60,20 @@ def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = UserForm(obj=user)
     if form.validate_on_submit():
-        if _email_taken(form.email.data, except_id=user.id):
-            form.email.errors.append("A user with this email already exists.")
-        elif user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
-            form.role.errors.append("You cannot remove your own admin access.")
+        try:
+            users_service.update_user(user, form.email.data, form.name.data, form.role.data,
+                                      form.active.data, actor=current_user)
+        except DomainError as exc:
+            _refused(form, exc)
         else:
-            _apply_changes(user, form)
-            db.session.commit()
             flash(f"Saved {user.email}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
-def _apply_changes(user: User, form: UserForm) -> None:
-    before = {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
-    form.populate_obj(user)
-    after = {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
-    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if not changed:
-        return
-    target = f"user:{user.id}"
-    if "role" in changed:
-        record("role_changed", actor=current_user, target=target, details=changed["role"])
-    if "active" in changed:
-        event = "user_reactivated" if user.active else "user_deactivated"
-        record(event, actor=current_user, target=target)
-    if not user.active:
-        end_all_sessions(user)
-    record("user_changed", actor=current_user, target=target, details=changed)
+def _refused(form, error: DomainError) -> None:
+    for message in refused(form, error):
+        flash(message, "error")
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -119,14 +93,11 @@ def reset_password(user_id: int):
 @requires("users.manage")
 def deactivate_user(user_id: int):
     user = _user_or_404(user_id)
-    if user.id == current_user.id:
-        flash("You cannot deactivate yourself.", "error")
-    elif user.active:
-        user.active = False
-        end_all_sessions(user)
-        record("user_deactivated", actor=current_user, target=f"user:{user.id}")
-        db.session.commit()
-        flash(f"{user.email} is deactivated and logged out everywhere.", "success")
+    try:
+        if users_service.deactivate_user(user, current_user):
+            flash(f"{user.email} is deactivated and logged out everywhere.", "success")
+    except DomainError as exc:
+        flash(exc.message, "error")
     return redirect(url_for("admin.users"))
 
 
@@ -134,10 +105,7 @@ def deactivate_user(user_id: int):
 @requires("users.manage")
 def activate_user(user_id: int):
     user = _user_or_404(user_id)
-    if not user.active:
-        user.active = True
-        record("user_reactivated", actor=current_user, target=f"user:{user.id}")
-        db.session.commit()
+    if users_service.activate_user(user, current_user):
         flash(f"{user.email} can log in again.", "success")
     return redirect(url_for("admin.users"))
 

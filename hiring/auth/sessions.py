@@ -14,7 +14,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from ..audit import client_address, record
+from ..audit import client_address
 from ..extensions import db, login_manager
 from ..models import User, UserSession, hash_token
 from ..models.base import utcnow
@@ -68,14 +68,12 @@ def load_user(token: str) -> User | None:
     now = utcnow()
     idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
     lifetime = timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
+    from ..services.accounts import expire_session, touch_session  # services import us
+
     if now - login_session.last_seen_at > idle or now - login_session.created_at > lifetime:
-        record("session_expired", actor=login_session.user,
-               details={"idle": str(now - login_session.last_seen_at).split(".")[0]})
-        db.session.delete(login_session)
-        db.session.commit()
+        expire_session(login_session, str(now - login_session.last_seen_at).split(".")[0])
         g.session_expired = True
         return None
     if now - login_session.last_seen_at > TOUCH_INTERVAL:
-        login_session.last_seen_at = now
-        db.session.commit()
+        touch_session(login_session, now)
     return _attach(login_session.user, token, login_session)

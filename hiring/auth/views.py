@@ -6,16 +6,17 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..audit import record, record_now
+from ..audit import record_now
 from ..extensions import db
 from ..models import User, UserSession
 from ..policy import public, requires
 from ..security import limiter
-from ..services.passwords import change_own_password
+from ..services import accounts
+from ..services.errors import DomainError
+from ..validators import show_errors
 from . import bp
 from .forms import LoginForm, PasswordChangeForm
 from .passwords import check_password
-from .sessions import end_session, start_session
 
 FAILED = "That email and password do not match an active account."
 
@@ -68,9 +69,7 @@ def login():
         user = db.session.scalar(select(User).where(User.email == form.email.data))
         ok = check_password(user.password_hash if user else None, form.password.data)
         if ok and user.active:
-            start_session(user)
-            record("login_success", actor=user)
-            db.session.commit()
+            accounts.log_in(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("home"))
@@ -87,9 +86,7 @@ def login():
 @bp.post("/logout")
 @requires("account.manage_own")
 def logout():
-    record("logout", actor=current_user._get_current_object())
-    end_session()
-    db.session.commit()
+    accounts.log_out(current_user._get_current_object())
     flash("You are logged out.", "success")
     return redirect(url_for("auth.login"))
 
@@ -111,12 +108,11 @@ def change_password():
     form = PasswordChangeForm()
     user = current_user._get_current_object()
     if form.validate_on_submit():
-        if not check_password(user.password_hash, form.current_password.data):
-            form.current_password.errors.append("That is not your current password.")
-        elif check_password(user.password_hash, form.new_password.data):
-            form.new_password.errors.append("Choose a password different from the current one.")
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except DomainError as exc:
+            show_errors(form, exc.errors)
         else:
-            change_own_password(user, form.new_password.data)
             flash("Password changed. You were logged out everywhere else.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form, forced=user.must_change_password)

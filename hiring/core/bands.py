@@ -13,9 +13,11 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-STRONG_HIRE, HIRE, LEAN_NO, NO_HIRE = "Strong hire", "Hire", "Lean no", "No hire"
-NOT_ENOUGH = "Not enough evidence"
-VOTES = {1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}
+from .vocabulary import Band, Vote, labels
+
+STRONG_HIRE, HIRE, LEAN_NO, NO_HIRE = Band.STRONG_HIRE, Band.HIRE, Band.LEAN_NO, Band.NO_HIRE
+NOT_ENOUGH = Band.NOT_ENOUGH
+VOTES = labels(Vote)
 LENIENT, SEVERE, IN_LINE = "lenient", "severe", "in line with peers"
 TOO_FEW = "not enough compared ratings"
 

@@ -55,7 +55,6 @@ class Scorecard:
     ratings: tuple[tuple[int, int | None], ...]  # (dimension id, rating or None)
     overall: int | None = None  # 1 Strong no .. 4 Strong yes
     red_flags: tuple[str, ...] = ()
-    concern: str = ""
 
 
 @dataclass(frozen=True)

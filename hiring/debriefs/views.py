@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..audit import record
 from ..core import scoring
 from ..core.agreement import requisition_alpha
 from ..extensions import db
@@ -28,8 +27,10 @@ from ..services.debrief import (
     settings_for,
     submitted_scorecards,
 )
-from ..services.decisions import record_decision
+from ..services.decisions import SETTINGS, change_settings, record_decision
+from ..services.errors import DomainError, Invalid
 from ..services.notifications import notify_decision
+from ..validators import refused
 from . import bp
 from .forms import DecisionForm, SettingsForm
 
@@ -63,13 +64,18 @@ def decide(candidate_id: int):
     candidate = candidate_for_debrief(candidate_id)
     authorize("decisions.record", candidate)
     form = DecisionForm()
-    if not form.validate():
+    stage = candidate.stage
+    try:
+        if not form.validate():
+            raise Invalid()
+        decision = record_decision(candidate, form.decision.data, form.rationale.data,
+                                   current_user._get_current_object())
+    except DomainError as exc:
+        for message in refused(form, exc) if exc.message else []:
+            flash(message, "error")
         return render_template("debriefs/debrief.html",
                                d=build_debrief(candidate, viewer_id=current_user.id),
                                form=form), 422
-    stage = candidate.stage
-    decision = record_decision(candidate, form.decision.data, form.rationale.data,
-                               current_user._get_current_object())
     moved = (f" The candidate moved from {CANDIDATE_STAGES.get(stage, stage)} to "
              f"{candidate.stage_label}.") if candidate.stage != stage else ""
     notify_decision(decision.id)
@@ -87,15 +93,15 @@ def settings(requisition_id: int):
     current = settings_for(requisition)
     form = SettingsForm(data=asdict(current))
     if form.validate_on_submit():
-        new = {name: form[name].data for name in
-               ("strong_hire_at", "hire_at", "lean_no_at", "quorum", "min_coverage")}
-        record("settings_changed", actor=current_user, target=f"requisition:{requisition.id}",
-               details={"before": asdict(current), "after": new,
-                        "rationale": form.rationale.data})
-        requisition.settings = {**(requisition.settings or {}), **new}
-        db.session.commit()
-        flash("Decision settings saved.", "success")
-        return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
+        try:
+            change_settings(requisition, {name: form[name].data for name in SETTINGS},
+                            form.rationale.data, current_user)
+        except DomainError as exc:
+            for message in refused(form, exc):
+                flash(message, "error")
+        else:
+            flash("Decision settings saved.", "success")
+            return redirect(url_for("requisitions.detail", requisition_id=requisition.id))
     return render_template("debriefs/settings.html", form=form, requisition=requisition,
                            defaults=scoring.Settings())
 

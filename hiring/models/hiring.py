@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false as sa_false
 
+from ..core.vocabulary import Stage, Vote, label_of, labels
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .roles import TemplateCaseStudy, TemplateDimension, TemplateSignal, TemplateVersion
@@ -28,11 +29,7 @@ if TYPE_CHECKING:
     from .workflow import LoopStep
 
 REQUISITION_STATUSES = {"open": "Open", "on_hold": "On hold", "closed": "Closed"}
-CANDIDATE_STAGES = {
-    "applied": "Applied", "screening": "Screening", "interviewing": "Interviewing",
-    "debrief": "Debrief", "offer": "Offer", "hired": "Hired", "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-}
+CANDIDATE_STAGES = labels(Stage)  # derived from the vocabulary
 INTERVIEW_KINDS = {
     "screen": "Screen", "case_study": "Case study", "technical": "Technical", "people_leadership":
     "People leadership", "hiring_manager": "Hiring manager", "behavioral": "Behavioral",
@@ -41,8 +38,7 @@ INTERVIEW_KINDS = {
 # Kinds whose focus the planner leaves alone: a case study covers what its case study
 # targets, a screen rates nothing beyond what it was given.
 PLANNER_CLOSED_KINDS = frozenset({"case_study", "screen"})
-# The overall recommendation has no neutral option.
-OVERALL = {1: "Strong no", 2: "No", 3: "Yes", 4: "Strong yes"}
+OVERALL = labels(Vote)  # derived from the vocabulary
 
 
 class Requisition(db.Model):
@@ -152,7 +148,7 @@ class Candidate(db.Model):
 
     @property
     def stage_label(self) -> str:
-        return CANDIDATE_STAGES.get(self.stage, self.stage)
+        return label_of(Stage, self.stage)
 
     @property
     def erased(self) -> bool:
@@ -215,7 +211,8 @@ class Scorecard(db.Model):
     __table_args__ = (
         UniqueConstraint("interview_id", "author_id"),
         CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
-        CheckConstraint("overall IS NULL OR overall BETWEEN 1 AND 4", name="overall_in_scale"),
+        CheckConstraint(f"overall IS NULL OR overall BETWEEN {min(Vote).value} AND "
+                        f"{max(Vote).value}", name="overall_in_scale"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -76,6 +76,8 @@ class TemplateDimension(db.Model):
     __tablename__ = "template_dimension"
     __table_args__ = (
         CheckConstraint("weight >= 0", name="weight_not_negative"),
+        # The database also accepts the retired 'edited' (migration 0001); the app writes
+        # only core.blueprint.WEIGHT_SOURCES.
         CheckConstraint(
             "weight_source IN ('blueprint', 'defaulted', 'edited')", name="weight_source_known"
         ),

@@ -18,17 +18,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..core.vocabulary import UserRole, label_of, labels
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
-ROLES = ("admin", "hiring_manager", "interviewer")
-ROLE_LABELS = {"admin": "Admin", "hiring_manager": "Hiring manager", "interviewer": "Interviewer"}
+# Derived from the vocabulary, for choices and older call sites.
+ROLES = tuple(r.value for r in UserRole)
+ROLE_LABELS = labels(UserRole)
 
 
 class User(db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'hiring_manager', 'interviewer')", name="role_known"),
+        CheckConstraint(f"role IN ({', '.join(repr(r.value) for r in UserRole)})",
+                        name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +73,7 @@ class User(db.Model):
 
     @property
     def role_label(self) -> str:
-        return ROLE_LABELS.get(self.role, self.role)
+        return label_of(UserRole, self.role)
 
 
 def hash_token(token: str) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Candidate, Requisition
 from ..services.debrief import build_debrief, load_candidate
+from ..services.transaction import release
 from .build import cached_pdf, packet_css, packet_html, packet_key, remember, store_pdf
 from .pdf import render_job
 
@@ -47,7 +48,7 @@ def build_requisition(requisition: Requisition, out: Path, workers: int) -> list
             pdfs[candidate_id] = cached
         else:
             jobs[key] = (candidate_id, html)
-    db.session.commit()  # hold no database transaction while rendering
+    release()  # hold no database transaction while rendering
     with click.progressbar(length=len(ids), label="Rendering packets") as bar:
         bar.update(len(pdfs))
         if jobs:

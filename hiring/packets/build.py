@@ -118,9 +118,9 @@ def packet_pdf(debrief: Debrief) -> tuple[bytes, bool]:
     pdf = cached_pdf(key)
     if pdf is not None:
         return pdf, True
-    from ..extensions import db
+    from ..services.transaction import release
 
-    db.session.commit()  # hold no transaction (on SQLite: no lock) while rendering
+    release()  # hold no transaction (on SQLite: no lock) while rendering
     pdf = render(html, css)
     store_pdf(key, pdf)
     return pdf, False

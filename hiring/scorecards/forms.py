@@ -10,9 +10,10 @@ from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..models import OVERALL, Interview, TemplateVersion
-from ..services.scorecards import ScorecardInput, stored_version
-from ..validators import no_nul
+from ..core.vocabulary import Vote, one_of
+from ..models import Interview, TemplateVersion
+from ..services.scorecards import ScorecardInput, problems, scale_message, stored_version
+from ..validators import no_nul, show_errors
 
 NOT_ASSESSED = ""
 FIELD_PATTERN = re.compile(r"^(rating|evidence|signal|flag|flag_note)_(\d+)$")
@@ -29,13 +30,13 @@ class ScorecardBase(FlaskForm):
     lock_version = HiddenField(validators=[_version])
     overall = RadioField(
         "Overall recommendation",
-        choices=[SelectChoice(str(k), v) for k, v in OVERALL.items()],
+        choices=[SelectChoice(str(v.value), v.label) for v in Vote],
         validate_choice=False,
     )
 
     def validate_overall(self, field) -> None:
-        if field.data not in (None, "", "None") and field.data not in {str(k) for k in OVERALL}:
-            raise ValidationError("Choose Strong no, No, Yes or Strong yes.")
+        if field.data not in (None, "", "None") and field.data not in {str(v.value) for v in Vote}:
+            raise ValidationError(f"Choose {one_of(Vote)}.")
 
 
 class AmendForm(FlaskForm):
@@ -83,47 +84,31 @@ def unknown_fields(form, posted_keys) -> list[str]:
 
 
 def check(form, final: bool) -> bool:
-    """Field validation, the scale, and, when submitting, completeness."""
+    """Field validation here; the rules of saving and submitting come from the service, so
+    a script or another entry point meets the same ones."""
     ok = form.validate()
-    scale = {str(v) for v in form.template.scale_values}
-    focus = {d.id for d in form.interview.focus}
-    min_len = current_app.config["EVIDENCE_MIN_LENGTH"]
-    for dim in form.template.dimensions:
-        rating, evidence = form[f"rating_{dim.id}"], form[f"evidence_{dim.id}"]
-        value = rating.data or NOT_ASSESSED
-        if value not in scale and value != NOT_ASSESSED:
-            rating.errors = [f"Choose a rating from {min(scale)} to {max(scale)}, or Not assessed."]
-            ok = False
-            continue
-        if not final:
-            continue
-        if dim.id in focus and value == NOT_ASSESSED:
-            rating.errors = [f"{dim.name} is a focus of this interview: rate it."]
-            ok = False
-        if value != NOT_ASSESSED and len((evidence.data or "").strip()) < min_len:
-            evidence.errors = [f"Write the evidence for this rating: what the candidate said or "
-                               f"did (at least {min_len} characters)."]
-            ok = False
-    if final and not form.overall.data:
-        form.overall.errors = ["Choose an overall recommendation."]
-        ok = False
-    for signal in form.template.signals_of("red_flag"):
-        if form[f"flag_{signal.id}"].data and final and not (
-                form[f"flag_note_{signal.id}"].data or "").strip():
-            form[f"flag_note_{signal.id}"].errors = ["Say what you saw that raised this flag."]
-            ok = False
-    return ok
+    data, errors = _read(form)
+    for name, messages in problems(form.interview, form.template, data, final).items():
+        errors.setdefault(name, messages)
+    show_errors(form, errors)
+    return ok and not errors
 
 
-def to_input(form) -> ScorecardInput:
+def _read(form) -> tuple[ScorecardInput, dict[str, list[str]]]:
+    """The form's values as the service's input; a rating that is not a number is an
+    error here (the service only sees numbers)."""
     data = ScorecardInput(
-        overall=int(form.overall.data) if form.overall.data else None,
+        overall=int(form.overall.data) if (form.overall.data or "").isdigit() else None,
         case_notes=form.case_notes.data or "",
         other_concern=form.other_concern.data or "",
     )
+    errors: dict[str, list[str]] = {}
     for dim in form.template.dimensions:
         value = form[f"rating_{dim.id}"].data or NOT_ASSESSED
         evidence = form[f"evidence_{dim.id}"].data or ""
+        if value != NOT_ASSESSED and not value.isdigit():
+            errors[f"rating_{dim.id}"] = [scale_message(form.template)]
+            value = NOT_ASSESSED
         if value != NOT_ASSESSED or evidence.strip():
             data.ratings[dim.id] = (int(value) if value else None, evidence)
     for signal in form.template.signals:
@@ -132,7 +117,11 @@ def to_input(form) -> ScorecardInput:
                 data.red_flags[signal.id] = form[f"flag_note_{signal.id}"].data or ""
         elif form[f"signal_{signal.id}"].data:
             data.signals.add(signal.id)
-    return data
+    return data, errors
+
+
+def to_input(form) -> ScorecardInput:
+    return _read(form)[0]
 
 
 def form_data_from(scorecard) -> dict:

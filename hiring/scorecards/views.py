@@ -12,19 +12,32 @@ from ..extensions import db
 from ..models import Candidate, Interview, Requisition, Scorecard, TemplateVersion
 from ..models.base import utcnow
 from ..policy import authorize, can, requires
+from ..services.errors import Invalid
 from ..services.notifications import notify_ready
 from ..services.scorecards import (
+    UNKNOWN_FIELDS,
     ScorecardConflict,
     ScorecardLocked,
     ScorecardTooEarly,
     amend,
     current_version,
     find_or_new,
-    save,
+    save_draft,
+    submit,
 )
 from ..timezones import fmt_local
 from . import bp
-from .forms import AmendForm, build_form, check, form_data_from, to_input, unknown_fields
+from .forms import (
+    AmendForm,
+    build_form,
+    check,
+    form_data_from,
+    show_errors,
+    to_input,
+    unknown_fields,
+)
+
+NOT_SAVED = "Nothing was saved: correct the fields marked below. Your text is kept."
 
 CONFLICT = ("This scorecard was saved somewhere else (another tab or device) while you were "
             "editing. Your text is still below: review it and save again to keep it.")
@@ -118,13 +131,13 @@ def fill(interview_id: int):
         return _render_form(interview, form, scorecard)
     form = build_form(interview, template)
     if unknown_fields(form, request.form.keys()):
-        abort(400, "The form names a dimension or signal this role does not have.")
+        abort(400, UNKNOWN_FIELDS)
     final = request.form.get("action") == "submit"
     draft_ok = check(form, final=False)
     if draft_ok and final and not check(form, final=True):
         # An incomplete submit still keeps what was typed, on the server, as the draft.
         try:
-            save(scorecard, to_input(form), int(form.lock_version.data))
+            save_draft(scorecard, to_input(form), int(form.lock_version.data))
         except ScorecardConflict:
             return _conflict(interview, form)
         form.lock_version.data = str(scorecard.lock_version)
@@ -132,14 +145,19 @@ def fill(interview_id: int):
               "error")
         return _render_form(interview, form, scorecard, status=422, draft_kept=True)
     if not draft_ok:
-        flash("Nothing was saved: correct the fields marked below. Your text is kept.", "error")
+        flash(NOT_SAVED, "error")
         return _render_form(interview, form, scorecard, status=422)
     try:
-        save(scorecard, to_input(form), int(form.lock_version.data), submit=final)
+        (submit if final else save_draft)(scorecard, to_input(form),
+                                          int(form.lock_version.data))
+    except Invalid as exc:
+        show_errors(form, exc.errors)
+        flash(NOT_SAVED, "error")
+        return _render_form(interview, form, scorecard, status=422)
     except ScorecardConflict:
         return _conflict(interview, form)
-    except ScorecardLocked:
-        flash("This scorecard is already submitted; amend it to change it.", "warning")
+    except ScorecardLocked as exc:
+        flash(exc.message, "warning")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     except ScorecardTooEarly as early:
         flash(f"This interview starts at {fmt_local(early.starts_at)}: you can submit the "
@@ -181,18 +199,25 @@ def autosave(interview_id: int):
     scorecard = find_or_new(interview, current_user)
     form = build_form(interview, interview.candidate.requisition.template)
     if unknown_fields(form, request.form.keys()):
-        return jsonify(ok=False, error="unknown fields"), 400
+        return jsonify(ok=False, error="unknown fields", message=UNKNOWN_FIELDS), 400
     if scorecard.submitted:
         return jsonify(ok=False, error="submitted"), 409
     if not check(form, final=False):
-        return jsonify(ok=False, error="invalid", fields={k: v for k, v in form.errors.items()
-                                                          if k != "csrf_token"}), 422
+        return _invalid_json(form)
     try:
-        save(scorecard, to_input(form), int(form.lock_version.data))
+        save_draft(scorecard, to_input(form), int(form.lock_version.data))
+    except Invalid as exc:
+        show_errors(form, exc.errors)
+        return _invalid_json(form)
     except ScorecardConflict:
         return jsonify(ok=False, error="conflict", message=CONFLICT), 409
     return jsonify(ok=True, version=scorecard.lock_version,
                    saved_at=scorecard.updated_at.isoformat())
+
+
+def _invalid_json(form):
+    return jsonify(ok=False, error="invalid",
+                   fields={k: v for k, v in form.errors.items() if k != "csrf_token"}), 422
 
 
 @bp.get("/scorecards/<int:scorecard_id>")
@@ -220,12 +245,17 @@ def amend_view(scorecard_id: int):
     else:
         form = build_form(interview, template)
         if unknown_fields(form, request.form.keys()):
-            abort(400, "The form names a dimension or signal this role does not have.")
+            abort(400, UNKNOWN_FIELDS)
         valid = check(form, final=True) & reason.validate()
         if valid:
             try:
                 result = amend(scorecard, to_input(form), reason.reason.data, current_user,
                                int(form.lock_version.data))
+            except Invalid as exc:
+                show_errors(form, exc.errors)
+                show_errors(reason, exc.errors)
+                return _render_form(interview, form, scorecard, status=422,
+                                    amend_form=reason)
             except ScorecardConflict:
                 form.lock_version.data = str(db.session.get(Scorecard, scorecard.id)
                                              .lock_version)

@@ -19,6 +19,7 @@ from ..models import (
     TemplateSignal,
     TemplateVersion,
 )
+from .transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,11 @@ def blueprint_files(paths: list[str] | None, seed_dir: str) -> list[Path]:
 
 
 def import_blueprint_files(paths: list[Path]) -> list[ImportResult]:
-    """Parse every file first (raising BlueprintError before anything is written), then add
-    them in the caller's transaction. The caller commits."""
+    """Parse every file first (raising BlueprintError before anything is written), then
+    store them all in one transaction: all or nothing."""
     parsed = [parse_file(path) for path in paths]
-    return [store_blueprint(blueprint) for blueprint in parsed]
+    with transaction():
+        return [store_blueprint(blueprint) for blueprint in parsed]
 
 
 def store_blueprint(parsed: ParsedBlueprint) -> ImportResult:

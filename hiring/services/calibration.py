@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import scoring
+from ..core.vocabulary import UserRole
 from ..extensions import db
 from ..models import Candidate, Interview, Scorecard, User
 from ..policy import can
@@ -70,7 +71,7 @@ def calibration_report(viewer) -> Report:
                 if decision in ("hire", "no_hire") and card.overall:
                     votes.setdefault(card.author_id, []).append(
                         (card.overall >= 3) == (decision == "hire"))
-    own_only = viewer.role == "interviewer"
+    own_only = viewer.role == UserRole.INTERVIEWER
     people = {i for i in {p.interviewer_id for p in history} | set(votes)
               if not own_only or i == viewer.id}
     names = {row.id: row.name for row in db.session.execute(

@@ -74,8 +74,7 @@ def to_domain(card: Scorecard) -> scoring.Scorecard:
         interviewer_id=card.author_id, interviewer=card.author.name,
         ratings=tuple((r.dimension_id, r.rating) for r in card.ratings),
         overall=card.overall,
-        red_flags=tuple(f.signal.text for f in card.red_flags),
-        concern=card.other_concern)
+        red_flags=tuple(f.signal.text for f in card.red_flags))
 
 
 def calibration_history(candidate: Candidate, author_ids: list[int],

@@ -1,15 +1,22 @@
-"""Recording a hiring decision. A Hire moves the candidate to Offer and a No hire to Rejected;
-a later decision undoes that move (the stage it came from is kept on the decision), and
-every move is audited."""
+"""Recording a hiring decision, and a requisition's decision settings.
+
+A Hire moves the candidate to Offer and a No hire to Rejected; a later decision undoes that
+move (the stage it came from is kept on the decision), and every move is audited."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from ..audit import record
 from ..extensions import db
-from ..models import Candidate, Decision, User
+from ..models import DECISIONS, Candidate, Decision, Requisition, User
+from .debrief import settings_for
+from .errors import Invalid
+from .transaction import transaction
 
 # The stage each decision moves a candidate to; a decision not listed (Hold) moves nothing.
 STAGE_AFTER = {"hire": "offer", "no_hire": "rejected"}
+SETTINGS = ("strong_hire_at", "hire_at", "lean_no_at", "quorum", "min_coverage")
 
 
 def _stage_before_decisions(candidate: Candidate) -> str:
@@ -25,18 +32,45 @@ def _stage_before_decisions(candidate: Candidate) -> str:
 def record_decision(candidate: Candidate, decision: str, rationale: str,
                     actor: User) -> Decision:
     """Store the decision, move the stage, audit both; one commit."""
+    if decision not in DECISIONS:
+        raise Invalid.on("decision", "Choose hire, no hire or hold.")
+    if not (rationale or "").strip():
+        raise Invalid.on("rationale",
+                         "Write the reasons for the decision; it is kept with the debrief.")
     base = _stage_before_decisions(candidate)
     target = STAGE_AFTER.get(decision, base)
-    entry = Decision(candidate_id=candidate.id, decision=decision, rationale=rationale,
-                     decided_by_id=actor.id,
-                     previous_stage=base if decision in STAGE_AFTER else None)
-    db.session.add(entry)
-    target_name = f"candidate:{candidate.id}"
-    record("decision_recorded", actor=actor, target=target_name,
-           details={"decision": decision})
-    if target != candidate.stage:
-        record("stage_changed", actor=actor, target=target_name,
-               details={"from": candidate.stage, "to": target, "because": decision})
-        candidate.stage = target
-    db.session.commit()
+    with transaction():
+        entry = Decision(candidate_id=candidate.id, decision=decision, rationale=rationale,
+                         decided_by_id=actor.id,
+                         previous_stage=base if decision in STAGE_AFTER else None)
+        db.session.add(entry)
+        target_name = f"candidate:{candidate.id}"
+        record("decision_recorded", actor=actor, target=target_name,
+               details={"decision": decision})
+        if target != candidate.stage:
+            record("stage_changed", actor=actor, target=target_name,
+                   details={"from": candidate.stage, "to": target, "because": decision})
+            candidate.stage = target
     return entry
+
+
+def change_settings(requisition: Requisition, new: dict, rationale: str, actor: User) -> None:
+    """Bands, quorum and coverage for this requisition's debriefs; audited with the reason."""
+    if set(new) != set(SETTINGS):
+        raise Invalid(f"Give exactly these settings: {', '.join(SETTINGS)}.")
+    for name in ("strong_hire_at", "hire_at", "lean_no_at"):
+        if not 0 <= new[name] <= 100:
+            raise Invalid.on(name, "Number must be between 0 and 100.")
+    if not new["lean_no_at"] <= new["hire_at"] <= new["strong_hire_at"]:
+        raise Invalid.on("hire_at", "Bands must rise: Lean no ≤ Hire ≤ Strong hire.")
+    if not (isinstance(new["quorum"], int) and 1 <= new["quorum"] <= 50):
+        raise Invalid.on("quorum", "Number must be between 1 and 50.")
+    if not 0 <= new["min_coverage"] <= 1:
+        raise Invalid.on("min_coverage", "Number must be between 0 and 1.")
+    if not (rationale or "").strip():
+        raise Invalid.on("rationale", "Say why; the change is audited.")
+    current = settings_for(requisition)
+    with transaction():
+        record("settings_changed", actor=actor, target=f"requisition:{requisition.id}",
+               details={"before": asdict(current), "after": new, "rationale": rationale})
+        requisition.settings = {**(requisition.settings or {}), **new}

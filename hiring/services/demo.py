@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from ..audit import record
 from ..auth.passwords import generate_password, hash_password
 from ..core.blueprint_parser import parse_file
+from ..core.vocabulary import UserRole
 from ..extensions import db
 from ..models import (
     AuditEvent,
@@ -103,9 +104,9 @@ def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
     rng = random.Random(seed)
     passwords: dict[str, str] = {}
     template = ensure_template(seed_dir, slug)
-    manager = user("hm@demo.example", "Hana Manager", "hiring_manager", passwords)
-    panel = [user(f"interviewer{i + 1}@demo.example", NAMES[i % len(NAMES)], "interviewer",
-                  passwords) for i in range(interviewers)]
+    manager = user("hm@demo.example", "Hana Manager", UserRole.HIRING_MANAGER.value, passwords)
+    panel = [user(f"interviewer{i + 1}@demo.example", NAMES[i % len(NAMES)],
+                  UserRole.INTERVIEWER.value, passwords) for i in range(interviewers)]
     requisition = Requisition(title=unique_title(title), team="Payments", template=template,
                               hiring_manager=manager, is_demo=True)
     db.session.add(requisition)

@@ -1,13 +1,25 @@
-"""Saving, submitting and amending scorecards."""
+"""Saving, submitting and amending scorecards: every rule of these use cases is here.
+
+Rules (the form shows the same messages, because it asks `problems` below):
+- every rating is on the template's scale, or "not assessed" (None);
+- on submit (and on amend): each focus dimension of the interview is rated, each rating
+  has evidence of at least EVIDENCE_MIN_LENGTH characters, an overall vote is given, and
+  each red flag says what happened;
+- text fields stay under NOTE_MAX_LENGTH; only the template's dimensions and signals;
+- a submitted scorecard changes only by an amendment with a reason;
+- an edit that began from an older version is refused (ScorecardConflict).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..core.vocabulary import Vote, one_of
 from ..extensions import db
 from ..models import (
     Interview,
@@ -16,16 +28,20 @@ from ..models import (
     ScorecardRating,
     ScorecardRedFlag,
     ScorecardSignal,
+    TemplateVersion,
     User,
 )
 from ..models.base import utcnow
+from .errors import Conflict, Invalid, NotAllowed
+
+UNKNOWN_FIELDS = "The form names a dimension or signal this role does not have."
 
 
-class ScorecardConflict(Exception):
+class ScorecardConflict(Conflict):
     """Someone saved the scorecard since this edit began."""
 
 
-class ScorecardLocked(Exception):
+class ScorecardLocked(NotAllowed):
     """The scorecard is submitted; only an amendment with a reason can change it."""
 
 
@@ -139,6 +155,63 @@ def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
     scorecard.updated_at = utcnow()  # always touch the row, so lock_version moves
 
 
+def scale_message(template: TemplateVersion) -> str:
+    scale = template.scale_values
+    return f"Choose a rating from {min(scale)} to {max(scale)}, or Not assessed."
+
+
+def problems(interview: Interview, template: TemplateVersion, data: ScorecardInput,
+             final: bool) -> dict[str, list[str]]:
+    """Every rule `data` breaks, by input name (rating_<id>, evidence_<id>, overall,
+    flag_note_<id>, case_notes, other_concern); empty when it may be saved."""
+    config = current_app.config
+    min_len, max_len = config["EVIDENCE_MIN_LENGTH"], config["NOTE_MAX_LENGTH"]
+    errors: dict[str, list[str]] = {}
+    dimensions = {d.id for d in template.dimensions}
+    signals = {s.id: s.kind for s in template.signals}
+    if (set(data.ratings) - dimensions or set(data.red_flags) - set(signals)
+            or any(signals.get(i) not in ("strong", "weak") for i in data.signals)
+            or any(signals[i] != "red_flag" for i in data.red_flags)):
+        raise Invalid(UNKNOWN_FIELDS)
+    scale, focus = set(template.scale_values), {d.id for d in interview.focus}
+    for dim in template.dimensions:
+        rating, evidence = data.ratings.get(dim.id, (None, ""))
+        if rating is not None and rating not in scale:
+            errors[f"rating_{dim.id}"] = [scale_message(template)]
+            continue
+        if final and dim.id in focus and rating is None:
+            errors[f"rating_{dim.id}"] = [f"{dim.name} is a focus of this interview: rate it."]
+        if final and rating is not None and len(evidence.strip()) < min_len:
+            errors[f"evidence_{dim.id}"] = [
+                f"Write the evidence for this rating: what the candidate said or did "
+                f"(at least {min_len} characters)."]
+    if data.overall is not None and data.overall not in set(Vote):
+        errors["overall"] = [f"Choose {one_of(Vote)}."]
+    elif final and data.overall is None:
+        errors["overall"] = ["Choose an overall recommendation."]
+    for signal_id, note in data.red_flags.items():
+        if final and not note.strip():
+            errors[f"flag_note_{signal_id}"] = ["Say what you saw that raised this flag."]
+    texts = {"case_notes": data.case_notes, "other_concern": data.other_concern}
+    texts.update({f"evidence_{i}": e for i, (_, e) in data.ratings.items()})
+    texts.update({f"flag_note_{i}": n for i, n in data.red_flags.items()})
+    for name, text in texts.items():
+        if len(text) > max_len or "\x00" in text:
+            errors.setdefault(name, []).append(
+                f"Keep this under {max_len:,} characters." if len(text) > max_len
+                else "Contains a NUL character, which cannot be stored. Remove it.")
+    return errors
+
+
+def _enforce(scorecard: Scorecard, data: ScorecardInput, final: bool) -> None:
+    # a scorecard not saved yet (see find_or_new) knows its interview only by id
+    interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
+    errors = problems(interview, interview.candidate.requisition.template, data, final)
+    if errors:
+        db.session.rollback()
+        raise Invalid(errors=errors)
+
+
 def _check_version(scorecard: Scorecard, expected_version: int) -> None:
     """The edit began from the version now stored (checked before any change is made)."""
     if stored_version(scorecard) != expected_version:
@@ -156,21 +229,38 @@ def _commit_versioned() -> None:
         raise ScorecardConflict from None
 
 
+def save_draft(scorecard: Scorecard, data: ScorecardInput, expected_version: int) -> None:
+    """Keep work in progress: only the scale and the field limits apply."""
+    _save(scorecard, data, expected_version, final=False)
+
+
+def submit(scorecard: Scorecard, data: ScorecardInput, expected_version: int) -> None:
+    """Submit: complete by the rules above, then locked (changes are amendments)."""
+    _save(scorecard, data, expected_version, final=True)
+
+
 def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
          submit: bool = False) -> None:
+    """save_draft or, with submit=True, submit."""
+    _save(scorecard, data, expected_version, final=submit)
+
+
+def _save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
+          final: bool) -> None:
     if scorecard.submitted:
-        raise ScorecardLocked
-    if submit:
+        raise ScorecardLocked("This scorecard is already submitted; amend it to change it.")
+    if final:
         # a first save's scorecard is not in the session yet: reach its interview by id
         interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
         if interview.scheduled_at > utcnow():
             raise ScorecardTooEarly(interview.scheduled_at)
     _check_version(scorecard, expected_version)
+    _enforce(scorecard, data, final)
     if scorecard.id is None:  # the first save creates the row (never the GET of the form)
         scorecard.created_at = utcnow()
         db.session.add(scorecard)
     _apply(scorecard, data)
-    if submit:
+    if final:
         scorecard.status = "submitted"
         scorecard.submitted_at = utcnow()
     _commit_versioned()
@@ -178,8 +268,14 @@ def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
 
 def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
           expected_version: int) -> ScorecardAmendment | None:
-    """Change a submitted scorecard, keeping the earlier version. None if nothing changed."""
+    """Change a submitted scorecard, keeping the earlier version. None if nothing changed.
+    The amended scorecard must still be complete, and the reason is required."""
+    if not scorecard.submitted:
+        raise NotAllowed("Only a submitted scorecard is amended; save the draft instead.")
     _check_version(scorecard, expected_version)
+    if not (reason or "").strip():
+        raise Invalid.on("reason", "Say why you are changing a submitted scorecard.")
+    _enforce(scorecard, data, final=True)
     before = snapshot(scorecard)
     _apply(scorecard, data)
     after = snapshot(scorecard)

@@ -1,0 +1,219 @@
+"""Requisitions, their candidates, interview loops and weights: one function per use case,
+each enforcing its rules and committing once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from ..core.plan import LoopPlan, PlanDimension, PlanSlot
+from ..core.plan import plan_loop as core_plan_loop
+from ..core.vocabulary import TOLERANCE, Stage, UserRole
+from ..extensions import db
+from ..models import (
+    INTERVIEW_KINDS,
+    PLANNER_CLOSED_KINDS,
+    REQUISITION_STATUSES,
+    Candidate,
+    Interview,
+    Requisition,
+    TemplateVersion,
+    User,
+    WeightAdjustment,
+)
+from .errors import Invalid, NotAllowed
+from .transaction import transaction
+
+MANAGERS = (UserRole.HIRING_MANAGER, UserRole.ADMIN)  # who may own a requisition
+
+
+@dataclass
+class RequisitionInput:
+    title: str
+    team: str = ""
+    hiring_manager_id: int | None = None
+    status: str = "open"
+    template_id: int | None = None  # only at creation: scorecards depend on it
+
+
+@dataclass
+class InterviewInput:
+    interviewer_id: int
+    kind: str
+    scheduled_at: datetime
+    focus: list[int]
+    case_study_id: int | None = None
+    title: str = ""
+    duration_minutes: int = 60
+    location: str = ""
+
+
+def find(model, object_id: int | None):
+    """The row, or None, also for ids no column can hold (PostgreSQL would raise)."""
+    if object_id is None or not 0 < object_id < 2**31:
+        return None
+    return db.session.get(model, object_id)
+
+
+def _active_user(user_id: int | None, roles, field: str, message: str) -> User:
+    user = find(User, user_id)
+    if user is None or not user.active or user.role not in roles:
+        raise Invalid.on(field, message)
+    return user
+
+
+def _check_requisition(data: RequisitionInput) -> None:
+    if not data.title.strip():
+        raise Invalid.on("title", "Give the requisition a title.")
+    if data.status not in REQUISITION_STATUSES:
+        raise Invalid.on("status", "Choose a status from the list.")
+    _active_user(data.hiring_manager_id, MANAGERS, "hiring_manager_id",
+                 "Choose an active hiring manager or admin.")
+
+
+def create_requisition(data: RequisitionInput) -> Requisition:
+    _check_requisition(data)
+    if find(TemplateVersion, data.template_id) is None:
+        raise Invalid.on("template_id", "Choose a role scorecard from the list.")
+    with transaction():
+        requisition = Requisition(title=data.title, team=data.team or "",
+                                  template_id=data.template_id,
+                                  hiring_manager_id=data.hiring_manager_id, status=data.status)
+        db.session.add(requisition)
+    return requisition
+
+
+def update_requisition(requisition: Requisition, data: RequisitionInput) -> None:
+    """Title, team, owner and status; the template stays pinned."""
+    _check_requisition(data)
+    with transaction():
+        requisition.title, requisition.team = data.title, data.team or ""
+        requisition.hiring_manager_id, requisition.status = data.hiring_manager_id, data.status
+
+
+def change_weights(requisition: Requisition, weights: dict[int, float], rationale: str,
+                   actor: User) -> int:
+    """Record each changed weight with its reason; returns how many changed."""
+    current = requisition.effective_weights()
+    if set(weights) != set(current):
+        raise Invalid("Give a weight for every dimension of this role, and only those.")
+    for dimension_id, weight in weights.items():
+        if not 0 <= weight <= 100:
+            raise Invalid.on(f"weight_{dimension_id}", "Give a number from 0 to 100.")
+    changes = {d: w for d, w in weights.items() if abs(w - current[d]) > TOLERANCE}
+    rationale = (rationale or "").strip()
+    if not any(weights.values()):
+        raise Invalid.on("rationale", "At least one dimension needs a weight above 0.")
+    if changes and not rationale:
+        raise Invalid.on("rationale", "Say why the weights change; it is recorded.")
+    with transaction():
+        for dimension_id, weight in changes.items():
+            db.session.add(WeightAdjustment(
+                requisition=requisition, dimension_id=dimension_id, weight=weight,
+                previous_weight=current[dimension_id], rationale=rationale,
+                changed_by_id=actor.id))
+    return len(changes)
+
+
+def _check_candidate(name: str, stage: str) -> None:
+    if not (name or "").strip():
+        raise Invalid.on("name", "Give the candidate's name.")
+    if stage not in {s.value for s in Stage}:
+        raise Invalid.on("stage", "Choose a stage from the list.")
+
+
+def add_candidate(requisition: Requisition, name: str, email: str = "",
+                  stage: str = Stage.APPLIED, notes: str = "") -> Candidate:
+    _check_candidate(name, stage)
+    with transaction():
+        candidate = Candidate(requisition=requisition, name=name, email=email or "",
+                              stage=stage, notes=notes or "")
+        db.session.add(candidate)
+    return candidate
+
+
+def update_candidate(candidate: Candidate, name: str, email: str, stage: str,
+                     notes: str) -> None:
+    _check_candidate(name, stage)
+    with transaction():
+        candidate.name, candidate.email = name, email or ""
+        candidate.stage, candidate.notes = stage, notes or ""
+
+
+def _apply_interview(interview: Interview, data: InterviewInput,
+                     template: TemplateVersion) -> None:
+    if data.kind not in INTERVIEW_KINDS:
+        raise Invalid.on("kind", "Choose an interview type from the list.")
+    _active_user(data.interviewer_id, tuple(UserRole), "interviewer_id",
+                 "Choose an active interviewer.")
+    dims = {d.id: d for d in template.dimensions}
+    if set(data.focus) - set(dims):
+        raise Invalid.on("focus", "Choose focus dimensions of this role.")
+    if data.case_study_id and data.case_study_id not in {c.id for c in template.case_studies}:
+        raise Invalid.on("case_study_id", "Choose a case study of this role.")
+    interview.interviewer_id = data.interviewer_id
+    interview.kind = data.kind
+    when = data.scheduled_at
+    interview.scheduled_at = when.replace(tzinfo=UTC) if when.tzinfo is None else when
+    interview.focus = [dims[i] for i in data.focus]
+    interview.case_study_id = data.case_study_id or None
+    interview.title = data.title
+    interview.duration_minutes = data.duration_minutes or 60
+    interview.location = data.location
+
+
+def add_interview(candidate: Candidate, data: InterviewInput) -> Interview:
+    interview = Interview()
+    with transaction():
+        _apply_interview(interview, data, candidate.requisition.template)
+        interview.candidate = candidate
+        db.session.add(interview)
+    return interview
+
+
+def update_interview(interview: Interview, data: InterviewInput) -> None:
+    if interview.scorecards and data.interviewer_id != interview.interviewer_id:
+        raise Invalid.on("interviewer_id", "This interviewer has started a scorecard; the "
+                                           "interviewer cannot change.")
+    with transaction():
+        _apply_interview(interview, data, interview.candidate.requisition.template)
+
+
+def remove_interview(interview: Interview) -> None:
+    if interview.scorecards:
+        raise NotAllowed("This interview has a scorecard and cannot be removed.")
+    with transaction():
+        interview.focus = []
+        db.session.delete(interview)
+
+
+def plan_dimensions(requisition: Requisition) -> list[PlanDimension]:
+    weights = requisition.effective_weights()
+    return [PlanDimension(d.id, d.name, weights[d.id]) for d in requisition.template.dimensions]
+
+
+def plan_loop(candidate: Candidate, min_share: float = 0.2) -> LoopPlan:
+    """Spread the focus dimensions over the loop by weight, two raters on every dimension
+    with at least `min_share` of the weight (hiring.core.plan.plan_loop). Interviews with a
+    submitted scorecard, case studies and screens keep their focus."""
+    if not candidate.interviews:
+        raise NotAllowed("Add interviews first.")
+    dims = {d.id: d for d in candidate.requisition.template.dimensions}
+    slots = []
+    for i in candidate.interviews:
+        closed = i.kind in PLANNER_CLOSED_KINDS or any(s.submitted for s in i.scorecards)
+        slots.append(PlanSlot(i.id, frozenset(d.id for d in i.focus) if closed
+                              else frozenset(), open=not closed))
+    plan = core_plan_loop(plan_dimensions(candidate.requisition), slots, min_share)
+    with transaction():
+        for interview in candidate.interviews:
+            interview.focus = [dims[d] for d in sorted(plan.focus[interview.id])]
+    return plan
+
+
+def people(roles) -> list[User]:
+    """Active users holding one of `roles`, by name: who may be chosen for a role."""
+    return list(db.session.scalars(select(User).where(User.active, User.role.in_(roles))
+                                   .order_by(User.name)))
