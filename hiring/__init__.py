@@ -51,7 +51,6 @@ def create_app(config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .packets import bp as packets_bp
     from .policy import public, requires
-    from .policy_rules import register as register_policy_rules
     from .requisitions import bp as requisitions_bp
     from .roles import bp as roles_bp
     from .scorecards import bp as scorecards_bp
@@ -59,7 +58,6 @@ def create_app(config: dict | None = None) -> Flask:
     from .timezones import register as register_timezones
     from .workflow import bp as workflow_bp
 
-    register_policy_rules()
     for blueprint in (auth_bp, roles_bp, admin_bp, requisitions_bp, scorecards_bp, debriefs_bp,
                       packets_bp, workflow_bp):
         app.register_blueprint(blueprint)

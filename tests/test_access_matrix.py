@@ -200,3 +200,97 @@ def test_a_peers_object_id_in_any_url_is_404(app, people, loop, principal):
             failures.append(f"{method} {url}: got {got}")
     assert failures == []
     assert checked >= 6
+
+
+# ---------------------------------------------------------------- blinded principals
+# A hiring manager or admin who interviews a candidate and has not submitted is blind to
+# that candidate's feedback on every page: no composite, band, votes, flags or decision.
+# hm@ interviews Casey in the loop fixture; the admin is given an interview below.
+
+DECISION_NOTE = "Rationale-7f3 that only the unblinded may read"
+
+# endpoint -> what a blinded principal gets: a status, and for 200 pages the page must hold
+# none of the leak markers. Every GET page about a requisition or candidate must be here.
+BLINDED_PAGES = {
+    "debriefs.compare": 200,
+    "requisitions.detail": 200,
+    "requisitions.candidate": 200,
+    "requisitions.index": 200,
+    "scorecards.my_interviews": 200,
+    "admin.audit": 200,  # admins only
+    "debriefs.debrief": 403,
+    "packets.download": 403,
+    "scorecards.view": 404,  # peer@'s submitted scorecard
+    "debriefs.settings": 200,
+    "requisitions.weights": 200,
+    "requisitions.edit": 200,  # admins only, as the rest of this block
+    "requisitions.edit_candidate": 200,
+    "requisitions.new_candidate": 200,
+    "requisitions.new_interview": 200,
+    "scorecards.amend_view": 404,
+}
+LEAKS = ("<td>No hire</td>", DECISION_NOTE, 'class="num composite"', "<td>decision recorded</td>",
+         "Walked through a concrete incident review", "0/0/1/0")
+
+
+@pytest.fixture
+def blinded(app, people, loop):
+    from hiring.audit import record
+    from hiring.extensions import db
+    from hiring.models import Decision, Interview
+
+    when = loop["interview"].scheduled_at
+    db.session.add(Interview(candidate=loop["candidate"], interviewer=people["admin"],
+                             kind="cross_functional", scheduled_at=when))
+    db.session.add(Decision(candidate_id=loop["candidate"].id, decision="no_hire",
+                            rationale=DECISION_NOTE, decided_by_id=loop["hm2"].id))
+    record("decision_recorded", actor=loop["hm2"], target=f"candidate:{loop['candidate'].id}",
+           details={"decision": "no_hire"})
+    db.session.commit()
+    return loop
+
+
+def test_every_candidate_or_requisition_page_is_checked_for_blinding(app):
+    pages = {r.endpoint for r, m in routes(app) if m == "GET"
+             and r.arguments & {"candidate_id", "requisition_id", "scorecard_id"}}
+    assert sorted(pages - set(BLINDED_PAGES)) == []
+
+
+@pytest.mark.parametrize("principal", ["hiring_manager", "admin"])
+def test_blinded_staff_see_no_feedback_anywhere(app, people, blinded, principal):
+    from flask import url_for
+    client, _ = client_for(app, principal)
+    failures = []
+    for endpoint, expected in BLINDED_PAGES.items():
+        if endpoint not in app.view_functions:
+            continue
+        permission = app.view_functions[endpoint].required_permission
+        from hiring.policy import PERMISSIONS
+        if principal not in PERMISSIONS[permission]:
+            continue
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        values = {k: v for k, v in url_values(people, blinded, endpoint).items()
+                  if k in rule.arguments}
+        response = client.get(url_for(endpoint, **values))
+        body = response.get_data(as_text=True)
+        if response.status_code != expected:
+            failures.append(f"{endpoint}: {response.status_code}, expected {expected}")
+        failures += [f"{endpoint} shows {leak!r}" for leak in LEAKS if leak in body]
+    assert failures == []
+    # not vacuous: once they submit their own scorecards, the same pages show it all
+    from hiring.extensions import db
+    from hiring.models import Interview
+    from hiring.services.scorecards import ScorecardInput, get_or_create, save
+    user = people[principal]
+    for interview in db.session.query(Interview).filter_by(
+            candidate_id=blinded["candidate"].id, interviewer_id=user.id):
+        card = get_or_create(interview, user)
+        save(card, ScorecardInput(overall=2), card.lock_version, submit=True)
+    compare = client.get(url_for("debriefs.compare",
+                                 requisition_id=blinded["requisition"].id)).get_data(as_text=True)
+    assert "<td>No hire</td>" in compare and 'class="num composite"' in compare
+    assert client.get(url_for("debriefs.debrief",
+                              candidate_id=blinded["candidate"].id)).status_code == 200
+    if principal == "admin":
+        audit = client.get(url_for("admin.audit")).get_data(as_text=True)
+        assert "<td>decision recorded</td>" in audit

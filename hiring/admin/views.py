@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from ..audit import EVENTS
 from ..extensions import db
 from ..models import AuditEvent, User
-from ..policy import requires
+from ..policy import audit_entries_visible, requires
 from ..routing import page_arg
 from ..services import users as users_service
 from ..services.errors import DomainError
@@ -115,7 +115,7 @@ def activate_user(user_id: int):
 def audit():
     form = AuditFilterForm(request.args)
     form.event.choices += [SelectChoice(e, e.replace("_", " ")) for e in EVENTS]
-    query = select(AuditEvent)
+    query = select(AuditEvent).where(audit_entries_visible(current_user))
     if form.event.data in EVENTS:
         query = query.where(AuditEvent.event == form.event.data)
     if form.actor.data:

@@ -18,7 +18,7 @@ from ..models import (
     Scorecard,
     TemplateVersion,
 )
-from ..policy import authorize, requires
+from ..policy import authorize, hide_blinded, requires
 from ..routing import page_arg
 from ..services.debrief import (
     build_debrief,
@@ -131,17 +131,22 @@ def compare(requisition_id: int):
     dims = dimension_specs(requisition)
     scale = (min(requisition.template.scale_values), max(requisition.template.scale_values))
     config = settings_for(requisition)
+    # Blinded candidates (the viewer interviews them and has not submitted) are not scored
+    # and not ranked: their place in the ranking would tell their composite.
+    shown, blind = hide_blinded(current_user, candidates, lambda c: c)
     rows = []
-    for candidate in candidates:
+    for candidate in shown:
         cards = submitted_scorecards(candidate)
         result = scoring.evaluate(dims, [_flagless(c) for c in cards], scale, config)
-        rows.append({"candidate": candidate, "result": result,
+        rows.append({"candidate": candidate, "result": result, "blind": False,
                      "flags": sum(len(c.red_flags) for c in cards)})
     agreement = requisition_alpha(
         ([float(v) for v in dim.ratings.values()] for row in rows
          for dim in row["result"].dimensions), config.agreement_min_pairable)
     sort, descending = sort_rows(rows, request.args.get("sort", ""),
                                  request.args.get("dir", ""), {d.id for d in dims})
+    rows += [{"candidate": c, "result": None, "blind": True, "flags": None}
+             for c in sorted(blind, key=lambda c: c.name)]
     pages = max((len(rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page_arg(), pages)
     shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
