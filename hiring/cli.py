@@ -111,6 +111,7 @@ def demo_command(candidates: int, interviewers: int, reset: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from .cli_audit import audit_cli
     from .cli_reminders import reminders_cli
     from .cli_retention import candidates_cli, retention_cli
     from .cli_users import users_cli
@@ -123,6 +124,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(packets_cli)
     app.cli.add_command(candidates_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(reminders_cli)
 
 

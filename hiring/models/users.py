@@ -9,8 +9,11 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     ForeignKey,
+    Integer,
     String,
+    Table,
     Text,
     event,
     false,
@@ -18,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..audit_integrity import ddl_for
 from ..core.vocabulary import UserRole, label_of, labels
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -97,7 +101,10 @@ class UserSession(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Append-only record of security events. Never holds passwords or tokens."""
+    """Append-only record of security events and changes. Never holds passwords, tokens or
+    scorecard text (ids and field names only). The database refuses updates and deletes
+    (hiring/audit_integrity.py); each row chains to the previous one by hash
+    (hiring/audit_chain.py, `flask audit verify`)."""
 
     __tablename__ = "audit_event"
 
@@ -110,6 +117,24 @@ class AuditEvent(db.Model):
     client_address: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     summary: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+# Holds a row only inside the purge path's transaction: the SQLite delete trigger lets
+# deletes through while it does (PostgreSQL uses a transaction-local setting instead).
+audit_purge_flag = Table(
+    "audit_purge_flag", db.metadata, Column("id", Integer, primary_key=True))
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_audit_guard(_target, connection, tables=(), **_kw):
+    """db.create_all() installs the same triggers as the migration (once: when it creates
+    the audit table, after the flag table the SQLite trigger reads)."""
+    if "audit_event" not in {getattr(t, "name", t) for t in tables}:
+        return
+    for statement in ddl_for(connection.dialect.name):
+        connection.exec_driver_sql(statement)
 
 
 @event.listens_for(Session, "before_flush")

@@ -27,6 +27,10 @@ from .forms import (
     add_weight_fields,
 )
 
+REQUISITION_FIELDS = ("title", "team", "hiring_manager_id", "status")
+CANDIDATE_FIELDS = ("name", "email", "stage", "notes")
+INTERVIEW_FIELDS = ("interviewer_id", "kind", "scheduled_at", "case_study_id")
+
 
 def _get(model, object_id: int):
     obj = db.session.get(model, object_id)

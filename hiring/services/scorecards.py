@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..audit import record
 from ..core.vocabulary import Vote, one_of
 from ..extensions import db
 from ..models import (
@@ -124,6 +125,17 @@ def snapshot(scorecard: Scorecard) -> dict:
         "case_notes": scorecard.case_notes,
         "other_concern": scorecard.other_concern,
     }
+
+
+def _changed_parts(before: dict, after: dict) -> list[str]:
+    """Which parts changed, by name ("overall", "ratings.12"): never the text itself."""
+    parts = [k for k in ("overall", "case_notes", "other_concern", "signals")
+             if before[k] != after[k]]
+    for key in ("ratings", "red_flags"):
+        ids = set(before[key]) | set(after[key])
+        parts += [f"{key}.{i}" for i in sorted(ids, key=int)
+                  if before[key].get(i) != after[key].get(i)]
+    return parts
 
 
 def _apply(scorecard: Scorecard, data: ScorecardInput) -> None:
@@ -263,6 +275,9 @@ def _save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
     if final:
         scorecard.status = "submitted"
         scorecard.submitted_at = utcnow()
+        record("scorecard_submitted", actor=scorecard.author,
+               target=f"candidate:{scorecard.interview.candidate_id}",
+               details={"scorecard": scorecard.id, "interview": scorecard.interview_id})
     _commit_versioned()
 
 
@@ -285,5 +300,9 @@ def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
     amendment = ScorecardAmendment(scorecard_id=scorecard.id, author_id=author.id,
                                    reason=reason, before=before, after=after)
     db.session.add(amendment)
+    record("scorecard_amended", actor=author,
+           target=f"candidate:{scorecard.interview.candidate_id}",
+           details={"scorecard": scorecard.id, "interview": scorecard.interview_id,
+                    "fields": _changed_parts(before, after)})
     _commit_versioned()
     return amendment
