@@ -178,4 +178,7 @@ RULES: dict[tuple[str, type], Callable] = {
     ("interviews.kit", Interview): _allow,
     ("loops.manage", Requisition): _allow,
     ("loops.manage", Candidate): _allow,
+    # retention pages (admins); the subject export also asks blinded() (services)
+    ("retention.manage", Candidate): _allow,
+    ("retention.manage", Requisition): _allow,
 }

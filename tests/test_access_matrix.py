@@ -228,6 +228,8 @@ BLINDED_PAGES = {
     "requisitions.new_candidate": 200,
     "requisitions.new_interview": 200,
     "scorecards.amend_view": 404,
+    "admin.candidate_retention": 200,
+    "admin.requisition_retention": 200,
 }
 LEAKS = ("<td>No hire</td>", DECISION_NOTE, 'class="num composite"', "<td>decision recorded</td>",
          "Walked through a concrete incident review", "0/0/1/0")
@@ -276,6 +278,14 @@ def test_blinded_staff_see_no_feedback_anywhere(app, people, blinded, principal)
         if response.status_code != expected:
             failures.append(f"{endpoint}: {response.status_code}, expected {expected}")
         failures += [f"{endpoint} shows {leak!r}" for leak in LEAKS if leak in body]
+    if principal == "admin" and "admin.export_candidate" in app.view_functions:
+        # the subject-access export holds everyone's feedback: refused while blinded
+        from tests.conftest import csrf_for
+        export = client.post(url_for("admin.export_candidate",
+                                     candidate_id=blinded["candidate"].id),
+                             data={"csrf_token": csrf_for(client)})
+        if export.status_code == 200:
+            failures.append("admin.export_candidate exported while blinded")
     assert failures == []
     # not vacuous: once they submit their own scorecards, the same pages show it all
     from hiring.extensions import db

@@ -91,9 +91,9 @@ def export(candidate_id: int, actor: User | None, via: str = "web",
     if candidate is None:
         raise RetentionRefused(f"no candidate with id {candidate_id}")
     if actor is not None:
-        from ..policy_rules import has_pending_own_feedback
+        from ..policy import blinded
 
-        if has_pending_own_feedback(actor, candidate):
+        if blinded(actor, candidate):
             # independence: the export holds everyone's feedback
             raise RetentionRefused("you interview this candidate and have not submitted your "
                                    "scorecard; submit it first or ask another admin")
