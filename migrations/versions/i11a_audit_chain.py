@@ -67,3 +67,16 @@ def downgrade():
         batch_op.drop_column('row_hash')
         batch_op.drop_column('prev_hash')
     op.drop_table('audit_purge_flag')
+    # back to 0002_users' guard
+    if dialect == "postgresql":
+        op.execute(
+            "CREATE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql")
+        op.execute(
+            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()")
+    else:
+        for action in ("UPDATE", "DELETE"):
+            op.execute(
+                f"CREATE TRIGGER audit_event_no_{action.lower()} BEFORE {action} ON audit_event "
+                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
