@@ -59,6 +59,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(fmt_minutes, "minutes")
     app.add_template_global(nav_items, "nav_items")
     app.add_template_global(can_current_user, "can")
+    app.add_template_global(blinded_for_current_user, "blinded")
     app.add_template_global(lambda: set(app.view_functions), "endpoints")
 
 
@@ -94,3 +95,12 @@ def can_current_user(action: str, obj=None) -> bool:
     from .policy import can
 
     return can(current_user, action, obj)
+
+
+def blinded_for_current_user(candidate) -> bool:
+    """Hide this candidate's stage (a decision moves it), numbers and decision?"""
+    from flask_login import current_user
+
+    from .policy import blinded
+
+    return current_user.is_authenticated and blinded(current_user, candidate)

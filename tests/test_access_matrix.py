@@ -231,7 +231,7 @@ BLINDED_PAGES = {
     "admin.candidate_retention": 200,
     "admin.requisition_retention": 200,
 }
-LEAKS = ("<td>No hire</td>", DECISION_NOTE, 'class="num composite"', "<td>decision recorded</td>",
+LEAKS = ("<td>No hire</td>", "<td>Rejected</td>", '<span class="badge">Rejected</span>', DECISION_NOTE, 'class="num composite"', "<td>decision recorded</td>",
          "Walked through a concrete incident review", "0/0/1/0")
 
 
@@ -248,6 +248,7 @@ def blinded(app, people, loop):
                             rationale=DECISION_NOTE, decided_by_id=loop["hm2"].id))
     record("decision_recorded", actor=loop["hm2"], target=f"candidate:{loop['candidate'].id}",
            details={"decision": "no_hire"})
+    loop["candidate"].stage = "rejected"  # as the decision moves it
     db.session.commit()
     return loop
 
@@ -278,6 +279,10 @@ def test_blinded_staff_see_no_feedback_anywhere(app, people, blinded, principal)
         if response.status_code != expected:
             failures.append(f"{endpoint}: {response.status_code}, expected {expected}")
         failures += [f"{endpoint} shows {leak!r}" for leak in LEAKS if leak in body]
+    filtered = client.get(url_for("debriefs.compare", requisition_id=blinded["requisition"].id,
+                                  stage="rejected")).get_data(as_text=True)
+    if "Casey Candidate" in filtered:
+        failures.append("compare?stage=rejected lists the blinded candidate")
     if principal == "admin" and "admin.export_candidate" in app.view_functions:
         # the subject-access export holds everyone's feedback: refused while blinded
         from tests.conftest import csrf_for
@@ -298,7 +303,7 @@ def test_blinded_staff_see_no_feedback_anywhere(app, people, blinded, principal)
         save(card, ScorecardInput(overall=2), card.lock_version, submit=True)
     compare = client.get(url_for("debriefs.compare",
                                  requisition_id=blinded["requisition"].id)).get_data(as_text=True)
-    assert "<td>No hire</td>" in compare and 'class="num composite"' in compare
+    assert "<td>No hire</td>" in compare and "<td>Rejected</td>" in compare and 'class="num composite"' in compare
     assert client.get(url_for("debriefs.debrief",
                               candidate_id=blinded["candidate"].id)).status_code == 200
     if principal == "admin":

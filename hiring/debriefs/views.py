@@ -18,7 +18,7 @@ from ..models import (
     Scorecard,
     TemplateVersion,
 )
-from ..policy import authorize, hide_blinded, requires
+from ..policy import authorize, blind_candidate_ids, hide_blinded, requires
 from ..routing import page_arg
 from ..services.debrief import (
     build_debrief,
@@ -120,7 +120,10 @@ def compare(requisition_id: int):
     stage = request.args.get("stage", "")
     query = select(Candidate).where(Candidate.requisition_id == requisition.id)
     if stage in CANDIDATE_STAGES:
-        query = query.where(Candidate.stage == stage)
+        # a blinded viewer's candidates never match a stage filter: a decision moves the
+        # stage, and the match (or the count) would tell it
+        query = query.where(Candidate.stage == stage,
+                            Candidate.id.not_in(blind_candidate_ids(current_user)))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     candidates = db.session.scalars(query.options(
         selectinload(Candidate.decisions),
