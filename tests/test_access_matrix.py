@@ -279,6 +279,11 @@ def test_blinded_staff_see_no_feedback_anywhere(app, people, blinded, principal)
         if response.status_code != expected:
             failures.append(f"{endpoint}: {response.status_code}, expected {expected}")
         failures += [f"{endpoint} shows {leak!r}" for leak in LEAKS if leak in body]
+    if "debriefs.calibration" in app.view_functions:
+        # peer@ rated only the blinded candidate: their row would come from that feedback
+        report = client.get(url_for("debriefs.calibration")).get_data(as_text=True)
+        if "Pat Peer" in report:
+            failures.append("debriefs.calibration fits the blinded candidate's ratings")
     filtered = client.get(url_for("debriefs.compare", requisition_id=blinded["requisition"].id,
                                   stage="rejected")).get_data(as_text=True)
     if "Casey Candidate" in filtered:
