@@ -251,6 +251,14 @@ def submit(scorecard: Scorecard, data: ScorecardInput, expected_version: int) ->
     _save(scorecard, data, expected_version, final=True)
 
 
+def _flush_versioned() -> None:
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise ScorecardConflict from None
+
+
 def save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
          submit: bool = False) -> None:
     """save_draft or, with submit=True, submit."""
@@ -275,8 +283,10 @@ def _save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
     if final:
         scorecard.status = "submitted"
         scorecard.submitted_at = utcnow()
-        record("scorecard_submitted", actor=scorecard.author,
-               target=f"candidate:{scorecard.interview.candidate_id}",
+        _flush_versioned()  # a first save has no id (nor loaded relationships) before this
+        interview = db.session.get(Interview, scorecard.interview_id)
+        record("scorecard_submitted", actor=db.session.get(User, scorecard.author_id),
+               target=f"candidate:{interview.candidate_id}",
                details={"scorecard": scorecard.id, "interview": scorecard.interview_id})
     _commit_versioned()
 
