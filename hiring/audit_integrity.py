@@ -10,7 +10,7 @@ Guard:
   row whose id already exists, because INSERT OR REPLACE deletes the old row without firing
   delete triggers (they fire for REPLACE only with PRAGMA recursive_triggers). DELETE is let
   through only while the purge flag table holds a row, which only the documented purge path
-  (hiring.audit_chain.purge_before) inserts, and removes, inside its own transaction.
+  (hiring.services.audit_chain.purge_through) inserts, and removes, inside its own transaction.
 - PostgreSQL: a trigger function refuses UPDATE and DELETE (FOR EACH ROW) and TRUNCATE (FOR
   EACH STATEMENT); DELETE passes only when the transaction ran
   `SET LOCAL hiring.audit_purge = 'on'` (the purge path). Where a deployment separates

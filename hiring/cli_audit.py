@@ -16,7 +16,7 @@ def audit_cli() -> None:
 @audit_cli.command("verify")
 def verify_command() -> None:
     """Check the hash chain; exit 1 and name the first broken link if any."""
-    from .audit_chain import verify
+    from .services.audit_chain import verify
 
     result = verify()
     if result.ok:
@@ -33,7 +33,7 @@ def verify_command() -> None:
 @click.option("--reason", required=True, help="Recorded in the purge event.")
 def purge_command(before: datetime, reason: str) -> None:
     """Delete old audit events through the one audited path (see docs/audit.md)."""
-    from .audit_chain import purge_through
+    from .services.audit_chain import purge_through
 
     deleted = purge_through(before.replace(tzinfo=UTC), reason=reason)
     click.echo(f"purged {deleted} audit events older than {before:%Y-%m-%d}")

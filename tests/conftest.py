@@ -154,7 +154,7 @@ def empty_database() -> None:
     db.session.remove()
     with db.engine.begin() as conn:
         # The audit log refuses deletes; tests clear it the way the purge path does, by
-        # lifting the guard for this transaction only (hiring/audit_chain.py).
+        # lifting the guard for this transaction only (hiring/services/audit_chain.py).
         if conn.dialect.name == "postgresql":
             conn.execute(sa.text("SELECT set_config('hiring.audit_purge', 'on', true)"))
         else:

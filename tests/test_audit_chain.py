@@ -14,11 +14,11 @@ from flask_migrate import upgrade
 
 from hiring import create_app
 from hiring.audit import record, record_now
-from hiring.audit_chain import purge_through, verify
 from hiring.audit_integrity import ddl_for, drop_for
 from hiring.extensions import db
 from hiring.models import AuditEvent
 from hiring.models.base import utcnow
+from hiring.services.audit_chain import purge_through, verify
 from tests.conftest import app_config
 from tests.test_migrations import _fresh_url
 

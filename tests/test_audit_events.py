@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hiring.audit_chain import verify
 from hiring.extensions import db
 from hiring.models import AuditEvent, Scorecard
+from hiring.services.audit_chain import verify
 from tests.access import client_for
 from tests.conftest import login, make_app
 from tests.test_scorecards import EVIDENCE, fill_url, full_answer, page_state

@@ -104,7 +104,7 @@ class AuditEvent(db.Model):
     """Append-only record of security events and changes. Never holds passwords, tokens or
     scorecard text (ids and field names only). The database refuses updates and deletes
     (hiring/audit_integrity.py); each row chains to the previous one by hash
-    (hiring/audit_chain.py, `flask audit verify`)."""
+    (hiring/services/audit_chain.py, `flask audit verify`)."""
 
     __tablename__ = "audit_event"
 

@@ -18,11 +18,11 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, text
 
-from .audit import chain_head, lock_chain, record
-from .audit_integrity import PURGE_SETTING, row_digest
-from .extensions import db
-from .models import AuditEvent
-from .models.users import audit_purge_flag
+from ..audit import chain_head, lock_chain, record
+from ..audit_integrity import PURGE_SETTING, row_digest
+from ..extensions import db
+from ..models import AuditEvent
+from ..models.users import audit_purge_flag
 
 
 @dataclass
