@@ -66,8 +66,8 @@ def test_the_database_refuses_every_rewrite(app, backend):
     assert verify().ok
 
 
-def test_a_migrated_database_has_the_same_guard(backend, tmp_path):
-    url = _fresh_url(backend, tmp_path)
+def test_a_migrated_database_has_the_same_guard(backend, tmp_path, request):
+    url = _fresh_url(backend, tmp_path, request)
     app = create_app(app_config(url))
     with app.app_context():
         upgrade()

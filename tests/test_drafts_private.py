@@ -88,6 +88,7 @@ def test_candidate_page_does_not_tell_others_a_draft_exists(app, loop, draft):
 
 def test_packet_and_debrief_leave_the_draft_out(app, loop, draft, tmp_path):
     app.config["PACKET_CACHE_DIR"] = str(tmp_path / "packets")
+    app.config["PDF_RENDER_TIMEOUT"] = 120  # a busy test machine; the bound is tested elsewhere
     client, _ = _client(app, "admin@example.com")
     debrief = client.get(f"/candidates/{loop['candidate'].id}/debrief")
     assert debrief.status_code == 200 and SECRET not in debrief.get_data(as_text=True)
