@@ -1,7 +1,7 @@
 """audit log: database guard against update/delete/replace/truncate, and a hash chain
 
 Revision ID: i11a_audit_chain
-Revises: i11b_must_change_password
+Revises: i14_workflow
 Create Date: 2026-11-27 14:10:00
 
 The guard's SQL lives in hiring/audit_integrity.py (plain strings, no app imports), shared
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from hiring.audit_integrity import ddl_for, drop_for, row_digest
 
 revision = 'i11a_audit_chain'
-down_revision = 'i11b_must_change_password'
+down_revision = 'i14_workflow'
 branch_labels = None
 depends_on = None
 
