@@ -230,6 +230,8 @@ BLINDED_PAGES = {
     "scorecards.amend_view": 404,
     "admin.candidate_retention": 200,
     "admin.requisition_retention": 200,
+    "workflow.loop_template": 200,  # admins only: loop setup shows no feedback
+    "workflow.apply": 200,
 }
 LEAKS = ("<td>No hire</td>", "<td>Rejected</td>", '<span class="badge">Rejected</span>', DECISION_NOTE, 'class="num composite"', "<td>decision recorded</td>",
          "Walked through a concrete incident review", "0/0/1/0")
@@ -305,7 +307,9 @@ def test_blinded_staff_see_no_feedback_anywhere(app, people, blinded, principal)
     for interview in db.session.query(Interview).filter_by(
             candidate_id=blinded["candidate"].id, interviewer_id=user.id):
         card = get_or_create(interview, user)
-        save(card, ScorecardInput(overall=2), card.lock_version, submit=True)
+        evidence = "Concrete example with numbers and what they changed afterwards."
+        save(card, ScorecardInput(ratings={d.id: (2, evidence) for d in interview.focus},
+                                  overall=2), card.lock_version, submit=True)
     compare = client.get(url_for("debriefs.compare",
                                  requisition_id=blinded["requisition"].id)).get_data(as_text=True)
     assert "<td>No hire</td>" in compare and "<td>Rejected</td>" in compare and 'class="num composite"' in compare
