@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from markupsafe import escape
 from sqlalchemy import select
 
 from hiring.extensions import db
@@ -96,3 +97,19 @@ def test_interviews_with_scorecards_cannot_be_removed(app, loop):
     admin.post(f"/interviews/{spare_id}/delete", data={"csrf_token": csrf_for(admin)})
     db.session.expunge_all()
     assert db.session.get(Interview, spare_id) is None
+
+
+def test_candidate_page_names_heavy_dimensions_with_only_one_rater(app, people, loop):
+    """The loop fixture gives every dimension exactly one rater; every dimension holding
+    at least the configured share of the weight (20% by default) is named, the lighter
+    ones are not."""
+    admin, _ = client_for(app, "admin")
+    dims = loop["template"].dimensions
+    total = sum(d.weight for d in dims)
+    heavy = [escape(d.name) for d in dims if d.weight * 5 >= total]
+    light = [escape(d.name) for d in dims if d.weight * 5 < total]
+    assert heavy and light  # the blueprint has both kinds, or this test proves nothing
+    page = admin.get(f"/candidates/{loop['candidate'].id}").get_data(as_text=True)
+    banner = page.split("Only one rater on:")[1].split("</p>")[0]
+    assert all(name in banner for name in heavy)
+    assert not any(name in banner for name in light)

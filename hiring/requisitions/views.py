@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ..core.plan import coverage, uncovered
+from ..core.plan import coverage, review
 from ..core.vocabulary import UserRole
 from ..extensions import db
 from ..models import Candidate, Interview, Requisition, TemplateVersion
@@ -196,10 +196,12 @@ def candidate(candidate_id: int):
     authorize("requisitions.view", candidate)
     dims = service.plan_dimensions(candidate.requisition)
     focus = {i.id: {d.id for d in i.focus} for i in candidate.interviews}
+    share = current_app.config["PLAN_TWO_RATER_SHARE"]
+    gaps, single = review(dims, focus, share)
     return render_template("requisitions/candidate.html", candidate=candidate,
                            requisition=candidate.requisition, dims=dims,
-                           covered=coverage(dims, focus), gaps=uncovered(dims, focus),
-                           focus=focus)
+                           covered=coverage(dims, focus), gaps=gaps, single=single,
+                           share=share, focus=focus)
 
 
 @bp.post("/candidates/<int:candidate_id>/plan")

@@ -88,7 +88,8 @@ def apply_loop(candidate: Candidate, starts: datetime, interviewers: list[int],
                steps: list[LoopStep], gap_minutes: int = 0
                ) -> tuple[list[Interview], list[tuple[Clash, Interview]]]:
     """One interview per loop step, back to back from `starts`, with the chosen interviewer
-    for each; committed at once. The interviews can be edited afterwards like any other."""
+    for each (the caller's unit of work commits them). The interviews can be edited
+    afterwards like any other."""
     dims = {d.id: d for d in candidate.requisition.template.dimensions}
     cases = {c.id for c in candidate.requisition.template.case_studies}
     created, moment = [], starts
@@ -107,7 +108,6 @@ def apply_loop(candidate: Candidate, starts: datetime, interviewers: list[int],
     for interview in created:
         found += [pair for pair in find_clashes(slot_of(interview))
                   if pair[1].id not in {i.id for i in created} or pair[1].id > interview.id]
-    db.session.commit()
     return created, found
 
 

@@ -206,6 +206,9 @@ def plan_loop(candidate: Candidate, min_share: float = 0.2) -> LoopPlan:
         closed = i.kind in PLANNER_CLOSED_KINDS or any(s.submitted for s in i.scorecards)
         slots.append(PlanSlot(i.id, frozenset(d.id for d in i.focus) if closed
                               else frozenset(), open=not closed))
+    if not any(slot.open for slot in slots):
+        raise NotAllowed("Every interview already has its focus (submitted feedback, a case "
+                         "study or a screen): add an interview to plan.")
     plan = core_plan_loop(plan_dimensions(candidate.requisition), slots, min_share)
     with transaction():
         for interview in candidate.interviews:

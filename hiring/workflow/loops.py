@@ -11,13 +11,13 @@ from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..audit import record
 from ..extensions import db
 from ..models import INTERVIEW_KINDS, Candidate, LoopStep, Requisition, Role, TemplateVersion
 from ..policy import authorize, requires
 from ..requisitions.forms import MultiCheckboxField, choices
 from ..requisitions.views import people_choices, warn_clashes
-from ..services.interviews import apply_loop
+from ..services import workflow
+from ..services.errors import DomainError
 from ..services.notifications import notify_assigned
 from ..timezones import utc_from_input, viewer_zone
 from ..validators import no_nul, plausible_datetime
@@ -57,19 +57,16 @@ def loop_template(requisition_id: int):
     template = requisition.template
     form = _step_form(template)
     if form.validate_on_submit():
-        if form.kind.data == "case_study" and not form.case_study_id.data:
-            form.case_study_id.errors.append("A case-study interview needs its case study.")
+        try:
+            workflow.add_loop_step(current_user, requisition, kind=form.kind.data,
+                                   title=form.title.data or "",
+                                   duration_minutes=form.duration_minutes.data,
+                                   focus=list(form.focus.data or []),
+                                   case_study_id=form.case_study_id.data or None)
+        except DomainError as exc:
+            for name, messages in exc.errors.items():
+                form[name].errors.extend(messages)
         else:
-            step = LoopStep(requisition_id=requisition.id, kind=form.kind.data,
-                            title=(form.title.data or "").strip(),
-                            duration_minutes=form.duration_minutes.data,
-                            focus=sorted(set(form.focus.data or [])),
-                            case_study_id=form.case_study_id.data or None,
-                            position=len(requisition.loop_steps))
-            db.session.add(step)
-            record("loop_template_changed", actor=current_user,
-                   target=f"requisition:{requisition.id}", details={"added": step.kind})
-            db.session.commit()
             flash("Interview added to the loop template.", "success")
             return redirect(url_for("workflow.loop_template", requisition_id=requisition.id))
     names = {d.id: d.name for d in template.dimensions}
@@ -84,10 +81,7 @@ def delete_step(step_id: int):
     if step is None:
         abort(404)
     requisition = _requisition(step.requisition_id)
-    requisition.loop_steps.remove(step)
-    record("loop_template_changed", actor=current_user, target=f"requisition:{requisition.id}",
-           details={"removed": step_id})
-    db.session.commit()
+    workflow.remove_loop_step(current_user, requisition, step)
     flash("Removed from the loop template. Interviews already scheduled stay.", "success")
     return redirect(url_for("workflow.loop_template", requisition_id=requisition.id))
 
@@ -121,11 +115,9 @@ def apply(candidate_id: int):
     form = _apply_form(steps)
     if steps and form.validate_on_submit():
         interviewers = [form[f"interviewer_{s.id}"].data for s in steps]
-        created, found = apply_loop(candidate, utc_from_input(form.starts.data), interviewers,
-                                    steps, gap_minutes=form.gap_minutes.data or 0)
-        record("loop_applied", actor=current_user, target=f"candidate:{candidate.id}",
-               details={"interviews": [i.id for i in created]})
-        db.session.commit()
+        created, found = workflow.apply_loop_template(
+            current_user, candidate, utc_from_input(form.starts.data), interviewers, steps,
+            gap_minutes=form.gap_minutes.data or 0)
         warn_clashes(found)
         for interview in created:
             notify_assigned(interview.id)
@@ -144,25 +136,19 @@ def map_areas(slug: str, version: int):
     if template is None:
         abort(404)
     FlaskForm().validate_on_submit() or abort(400, "The form expired; reload the page.")
-    dims = {d.id for d in template.dimensions}
-    changed = {}
+    wanted: dict[int, int | None] = {}
     for area in template.assessment_areas:
         raw = request.form.get(f"area_{area.id}")
         if raw is None:
             continue
         try:
-            value = int(raw) or None
+            wanted[area.id] = int(raw) or None
         except ValueError:
             abort(400, "Choose a dimension from the list.")
-        if value is not None and value not in dims:
-            abort(400, "Choose a dimension from the list.")
-        if value != area.dimension_id:
-            area.dimension_id = value
-            changed[area.id] = value
-    if changed:
-        record("assessment_mapping_changed", actor=current_user,
-               target=f"template:{template.id}", details={"areas": changed})
-    db.session.commit()
+    try:
+        changed = workflow.remap_areas(current_user, template, wanted)
+    except DomainError as exc:
+        abort(400, exc.message)
     flash(f"{len(changed)} assessment area(s) remapped." if changed else "Nothing changed.",
           "success")
     return redirect(url_for("roles.detail", slug=slug, version=version) + "#assess")

@@ -8,10 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from ..audit import record
 from ..core.clock import zone_names
-from ..extensions import db
 from ..policy import requires
+from ..services.workflow import save_preferences
 from . import bp
 
 
@@ -31,14 +30,8 @@ def preferences():
     form.timezone.choices = [SelectChoice("", "My browser's time zone")] + [
         SelectChoice(name, name.replace("_", " ")) for name in zone_names()]
     if form.validate_on_submit():
-        before = (current_user.timezone, current_user.reminder_emails)
-        current_user.timezone = form.timezone.data or ""
-        current_user.reminder_emails = bool(form.reminder_emails.data)
-        if before != (current_user.timezone, current_user.reminder_emails):
-            record("preferences_changed", actor=current_user, target=f"user:{current_user.id}",
-                   details={"timezone": current_user.timezone,
-                            "reminder_emails": current_user.reminder_emails})
-        db.session.commit()
+        save_preferences(current_user, form.timezone.data or "",
+                         bool(form.reminder_emails.data))
         flash("Preferences saved.", "success")
         return redirect(url_for("workflow.preferences"))
     return render_template("workflow/preferences.html", form=form)
