@@ -168,10 +168,13 @@ RULES: dict[tuple[str, type], Callable] = {
     ("requisitions.manage", Candidate): _allow,
     ("requisitions.manage", Interview): _allow,
     ("weights.adjust", Requisition): owns,
-    ("decisions.record", Candidate): _owns_candidate,
+    # an erased candidate takes no new feedback or decision (the services refuse it too)
+    ("decisions.record", Candidate): lambda u, c: not c.erased and _owns_candidate(u, c),
     ("debriefs.view", Candidate): may_see_feedback,
-    ("scorecards.write", Interview): lambda u, i: i.interviewer_id == u.id,
-    ("scorecards.write", Scorecard): lambda u, s: s.author_id == u.id,
+    ("scorecards.write", Interview):
+        lambda u, i: i.interviewer_id == u.id and not i.candidate.erased,
+    ("scorecards.write", Scorecard):
+        lambda u, s: s.author_id == u.id and not s.interview.candidate.erased,
     ("scorecards.view", Scorecard): _scorecard_visible,
     ("reminders.nudge", Interview): lambda u, i: owns(u, i.candidate.requisition),
     # the interview kit: whoever may see the interview (its interviewer, the owner)

@@ -377,3 +377,31 @@ def test_two_purges_at_once_erase_each_candidate_once(history, app):
     runs = db.session.scalars(select(AuditEvent).where(
         AuditEvent.event == "retention_purge")).all()
     assert sum(r.details["candidates_erased"] for r in runs) == 6 and len(runs) == 2
+
+
+def test_erased_candidate_takes_no_new_feedback_or_decision(history, people, app):
+    """After erasure the late interviewer (their draft went with the candidate's data) can
+    neither save nor submit a scorecard, and nobody can record a decision: the services
+    refuse and the policy denies, so no new personal data attaches to the opaque record."""
+    from hiring import policy
+    from hiring.models import Interview, User
+    from hiring.services import decisions, scorecards
+    from hiring.services.errors import NotAllowed
+
+    target = history["target"]
+    erasure.erase(target.id, reason="asked", confirm=world.NAME.lower(),
+                  actor=people["admin"], legal_basis="GDPR Art. 17(1)(b)")
+    late = db.session.scalar(select(User).where(User.email == "late@example.com"))
+    interview = db.session.scalar(select(Interview).where(
+        Interview.candidate_id == target.id, Interview.interviewer_id == late.id))
+    assert not policy.can(late, "scorecards.write", interview)
+    card = scorecards.find_or_new(interview, late)
+    data = scorecards.ScorecardInput(ratings={}, overall=3)
+    with pytest.raises(NotAllowed, match="erased"):
+        scorecards.save_draft(card, data, scorecards.stored_version(card))
+    candidate = db.session.get(Candidate, target.id)
+    assert not policy.can(people["admin"], "decisions.record", candidate)
+    with pytest.raises(NotAllowed, match="erased"):
+        decisions.record_decision(candidate, "hire", "fine", people["admin"])
+    assert db.session.scalar(select(func.count()).select_from(Scorecard).where(
+        Scorecard.interview_id == interview.id)) == 0

@@ -11,7 +11,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import DECISIONS, Candidate, Decision, Requisition, User
 from .debrief import settings_for
-from .errors import Invalid
+from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
 # The stage each decision moves a candidate to; a decision not listed (Hold) moves nothing.
@@ -32,6 +32,8 @@ def _stage_before_decisions(candidate: Candidate) -> str:
 def record_decision(candidate: Candidate, decision: str, rationale: str,
                     actor: User) -> Decision:
     """Store the decision, move the stage, audit both; one commit."""
+    if candidate.erased:
+        raise NotAllowed("This candidate's data was erased; no decision can be recorded.")
     if decision not in DECISIONS:
         raise Invalid.on("decision", "Choose hire, no hire or hold.")
     if not (rationale or "").strip():

@@ -65,6 +65,9 @@ class ScorecardInput:
     other_concern: str = ""
 
 
+ERASED = "This candidate's data was erased; no feedback can be added or changed."
+
+
 def find_or_new(interview: Interview, author: User) -> Scorecard:
     """The author's scorecard for the interview, or a new one not yet in the database: opening
     the form (a GET) must not create rows; the first save does (see save)."""
@@ -269,11 +272,12 @@ def _save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
           final: bool) -> None:
     if scorecard.submitted:
         raise ScorecardLocked("This scorecard is already submitted; amend it to change it.")
-    if final:
-        # a first save's scorecard is not in the session yet: reach its interview by id
-        interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
-        if interview.scheduled_at > utcnow():
-            raise ScorecardTooEarly(interview.scheduled_at)
+    # a first save's scorecard is not in the session yet: reach its interview by id
+    interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
+    if interview.candidate.erased:
+        raise NotAllowed(ERASED)
+    if final and interview.scheduled_at > utcnow():
+        raise ScorecardTooEarly(interview.scheduled_at)
     _check_version(scorecard, expected_version)
     _enforce(scorecard, data, final)
     if scorecard.id is None:  # the first save creates the row (never the GET of the form)
@@ -297,6 +301,8 @@ def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
     The amended scorecard must still be complete, and the reason is required."""
     if not scorecard.submitted:
         raise NotAllowed("Only a submitted scorecard is amended; save the draft instead.")
+    if scorecard.interview.candidate.erased:
+        raise NotAllowed(ERASED)
     _check_version(scorecard, expected_version)
     if not (reason or "").strip():
         raise Invalid.on("reason", "Say why you are changing a submitted scorecard.")
