@@ -99,6 +99,9 @@ def app_config(url: str, **extra) -> dict:
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in the app
         "CLOCK_START": CLOCK_START,
+        # a loaded test machine renders slowly; the bound itself is tested with its own
+        # values in tests/test_packet_bounds.py
+        "PDF_RENDER_TIMEOUT": 60,
     }
     config.update(extra)
     return config

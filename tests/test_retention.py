@@ -405,3 +405,16 @@ def test_erased_candidate_takes_no_new_feedback_or_decision(history, people, app
         decisions.record_decision(candidate, "hire", "fine", people["admin"])
     assert db.session.scalar(select(func.count()).select_from(Scorecard).where(
         Scorecard.interview_id == interview.id)) == 0
+
+
+def test_export_whose_packet_times_out_is_refused_in_one_line(history, app, tmp_path):
+    """A packet render past PDF_RENDER_TIMEOUT (0 here: every render is too slow) refuses the
+    export with a reason instead of a server error; without the packet it still works."""
+    app.config["PDF_RENDER_TIMEOUT"] = 0
+    target = history["target"]
+    out = tmp_path / "export.zip"
+    refused = cli(app, "candidates", "export", str(target.id), "--out", str(out))
+    assert refused.exit_code == 1 and "took too long" in refused.output
+    assert not out.exists()
+    done = cli(app, "candidates", "export", str(target.id), "--out", str(out), "--no-packet")
+    assert done.exit_code == 0 and zipfile.is_zipfile(out)

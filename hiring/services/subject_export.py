@@ -82,6 +82,7 @@ def candidate_record(candidate: Candidate) -> dict:
 def export(candidate_id: int, actor: User | None, via: str = "web",
            packet: bool = True) -> tuple[str, bytes]:
     """(file name, ZIP bytes). The export is audited (who took a copy of whose data)."""
+    from ..packets.bounded import RenderTimeout
     from ..packets.build import packet_pdf
     from .debrief import build_debrief
 
@@ -98,7 +99,12 @@ def export(candidate_id: int, actor: User | None, via: str = "web",
             raise RetentionRefused("you interview this candidate and have not submitted your "
                                    "scorecard; submit it first or ask another admin")
     record = candidate_record(candidate)
-    pdf = packet_pdf(build_debrief(candidate))[0] if packet else None
+    try:
+        pdf = packet_pdf(build_debrief(candidate))[0] if packet else None
+    except RenderTimeout:
+        raise RetentionRefused("the packet took too long to render; try again when the "
+                               "server is less busy, or export without the packet "
+                               "(flask candidates export ID --no-packet)") from None
     audit.record("candidate_exported", actor=actor, actor_email=via,
                  target=f"candidate:{candidate.id}",
                  details={"packet": pdf is not None})
