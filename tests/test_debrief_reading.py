@@ -66,8 +66,10 @@ def test_case_study_notes_reach_the_debrief(app, loop):
     evidence = "Described the plan, the trade-off and the metrics used to judge it."
     save(card, ScorecardInput(ratings={d.id: (3, evidence) for d in interview.focus},
                               overall=3, case_notes=notes), card.lock_version, submit=True)
-    hm_card = get_or_create(loop["hm_interview"], loop["hm_interview"].interviewer)
-    save(hm_card, ScorecardInput(overall=3), hm_card.lock_version, submit=True)
+    hm_interview = loop["hm_interview"]
+    hm_card = get_or_create(hm_interview, hm_interview.interviewer)
+    save(hm_card, ScorecardInput(ratings={d.id: (3, evidence) for d in hm_interview.focus},
+                                 overall=3), hm_card.lock_version, submit=True)
     client, _ = client_for(app, "hiring_manager")
     html = client.get(f"/candidates/{loop['candidate'].id}/debrief").get_data(as_text=True)
     section = html[html.index('id="case-notes-h"'):html.index('id="evidence-h"')]
@@ -76,11 +78,15 @@ def test_case_study_notes_reach_the_debrief(app, loop):
 
 def test_agreement_is_explained_next_to_the_number(app, loop):
     # the peer rated the last dimensions 3; the hiring manager rates the same ones 1 and 4:
-    # pairs (3, 1) apart, (3, 4) within one point -> 1 of 2 pairs, 50%, "partly agreed"
+    # pairs (3, 1) apart, (3, 4) within one point -> 1 of 2 pairs, 50%, "partly agreed".
+    # The manager must also rate their own focus (the service requires it); nobody else
+    # rated those dimensions, so they add no pair.
     shared = loop["template"].dimensions[4:6]
     evidence = "Gave a specific example with the numbers and what they would change."
-    hm_card = get_or_create(loop["hm_interview"], loop["hm_interview"].interviewer)
-    save(hm_card, ScorecardInput(ratings={shared[0].id: (1, evidence),
+    hm_interview = loop["hm_interview"]
+    own = {d.id: (2, evidence) for d in hm_interview.focus}
+    hm_card = get_or_create(hm_interview, hm_interview.interviewer)
+    save(hm_card, ScorecardInput(ratings={**own, shared[0].id: (1, evidence),
                                           shared[1].id: (4, evidence)}, overall=3),
          hm_card.lock_version, submit=True)
     client, _ = client_for(app, "hiring_manager")

@@ -42,6 +42,8 @@ RULES: list[tuple[str, str, str]] = [
     (r"^python -c '", "run", ""),
     (r"^\.venv/bin/python tools/screenshots\.py$", "skip",
      "drives Chromium for minutes; regenerates docs/screenshots"),
+    (r"^python -m aiosmtpd -n -l 127\.0\.0\.1:8025$", "skip",
+     "a local SMTP server that runs until stopped; tests/test_email.py starts a real one"),
     (r"^pg_dump ", "skip", "needs a production PostgreSQL"),
     (r"^sqlite3 instance/hiring\.db \"VACUUM INTO 'backup\.db'\"$", "skip",
      "backs up the live database into the working folder"),
