@@ -72,16 +72,23 @@ def load_config(overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_LIFETIME_HOURS", 12)),
         "FORCE_HTTPS": os.environ.get("FORCE_HTTPS", "") == "1",
         "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
+        # login throttling (hiring/auth/throttle.py): counters in Redis when REDIS_URL is set
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": "hiring",
-        "RATELIMIT_HEADERS_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt",
         "IDLE_TIMEOUT_MINUTES": _env_int("IDLE_TIMEOUT_MINUTES", 30),
         "SESSION_LIFETIME_HOURS": _env_int("SESSION_LIFETIME_HOURS", 12),
-        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(
-            "LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes;100 per hour"
-        ),
+        # refused (429) past these: one client at one account, one client at any accounts
+        "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS": os.environ.get(
+            "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS", "5 per 15 minutes"),
         "LOGIN_FAILURES_PER_ADDRESS": os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per hour"),
+        # slowed, never locked, past this: one account from any clients; unknown clients
+        # then get one attempt per 2, 4, 8 ... seconds, at most LOGIN_SLOWDOWN_MAX_SECONDS
+        "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(
+            "LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"),
+        "LOGIN_SLOWDOWN_MAX_SECONDS": _env_int("LOGIN_SLOWDOWN_MAX_SECONDS", 60),
+        # a browser that signed in to an account is not slowed for it for this long
+        "LOGIN_DEVICE_DAYS": _env_int("LOGIN_DEVICE_DAYS", 90),
         "EVIDENCE_MIN_LENGTH": _env_int("EVIDENCE_MIN_LENGTH", 20),
         # per text field of a scorecard: a thorough evidence note is under 2,000 characters;
         # the cap bounds what one packet has to lay out (docs/security.md)

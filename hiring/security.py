@@ -1,15 +1,12 @@
-"""Request hardening: security headers, cookie flags, caching, size limits, throttling."""
+"""Request hardening: security headers, cookie flags, caching, size limits, proxies."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 
 CSP = {
@@ -51,7 +48,9 @@ def init_security(app: Flask) -> None:
         session_cookie_http_only=True,
         x_content_type_options=True,
     )
-    limiter.init_app(app)
+    from .auth.throttle import init_throttle
+
+    init_throttle(app)
 
     @app.after_request
     def no_store(response):

@@ -63,6 +63,7 @@ def test_a_password_spray_adds_a_few_rows_a_minute_and_every_attempt_is_counted(
     clock = [1000.0]  # a fixed clock: the test moves time, not the machine
     monkeypatch.setattr(audit_limits, "now", lambda: clock[0])
     app = make_app(database_url, LOGIN_FAILURES_PER_ACCOUNT="1000 per hour",
+                   LOGIN_FAILURES_PER_ACCOUNT_ADDRESS="1000 per hour",
                    LOGIN_FAILURES_PER_ADDRESS="1000 per hour")
     with app.app_context():
         client = app.test_client()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,13 +10,13 @@ from ..audit import record_now
 from ..extensions import db
 from ..models import User, UserSession
 from ..policy import public, requires
-from ..security import limiter
 from ..services import accounts
 from ..services.errors import DomainError
 from ..validators import show_errors
 from . import bp
 from .forms import LoginForm, PasswordChangeForm
 from .passwords import check_password
+from .throttle import known_accounts, remember_device, throttle
 
 FAILED = "That email and password do not match an active account."
 
@@ -31,50 +31,36 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _login_failed(_response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _throttled(limit) -> None:
-    record_now("login_throttled", actor_email=(request.form.get("email") or "")[:254],
-               details={"limit": str(limit.limit)})
-
-
-def _account_limit() -> str:
-    return current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]
-
-
-def _address_limit() -> str:
-    return current_app.config["LOGIN_FAILURES_PER_ADDRESS"]
-
-
-THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes and try again, or ask an admin."
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], scope="login-account",
-               deduct_when=_login_failed, on_breach=_throttled, error_message=THROTTLED)
-@limiter.limit(_address_limit, methods=["POST"], scope="login-address",
-               deduct_when=_login_failed, on_breach=_throttled, error_message=THROTTLED)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.email == form.email.data))
+        email, address = form.email.data, request.remote_addr or ""
+        user = db.session.scalar(select(User).where(User.email == email))
+        refusal = throttle().check(email, address,
+                                   known=user is not None and user.id in known_accounts())
+        if refusal is not None:
+            record_now("login_throttled", actor_email=email[:254],
+                       details={"limit": refusal.reason, "retry_after": refusal.retry_after})
+            flash(refusal.message, "error")
+            form.password.data = ""
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(refusal.retry_after)}
         ok = check_password(user.password_hash if user else None, form.password.data)
         if ok and user.active:
+            throttle().succeeded(email, address)
             accounts.log_in(user)
             if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(request.args.get("next")) or url_for("home"))
-        g.login_failed = True
-        record_now("login_failure", actor=user, actor_email=form.email.data[:254],
+                response = redirect(url_for("auth.change_password"))
+            else:
+                response = redirect(safe_next(request.args.get("next")) or url_for("home"))
+            remember_device(response, user.id)
+            return response
+        throttle().failed(email, address)
+        record_now("login_failure", actor=user, actor_email=email[:254],
                    details={"reason": "inactive" if ok else "bad credentials"})
         flash(FAILED, "error")
         form.password.data = ""
