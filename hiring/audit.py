@@ -32,7 +32,7 @@ EVENTS = (
     "audit_purged", "anonymous_events_suppressed",
     "scorecard_submitted", "scorecard_amended", "requisition_created", "requisition_changed",
     "candidate_created", "candidate_changed", "interview_created", "interview_changed",
-    "interview_deleted", "loop_planned",
+    "interview_deleted", "loop_planned", "role_version_imported",
 )
 
 # Serialises writers of the chain on PostgreSQL for the rest of their transaction, so two

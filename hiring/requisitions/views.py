@@ -32,6 +32,11 @@ CANDIDATE_FIELDS = ("name", "email", "stage", "notes")
 INTERVIEW_FIELDS = ("interviewer_id", "kind", "scheduled_at", "case_study_id")
 
 
+def _actor():
+    """The signed-in user (not the proxy): recorded in the audit log as the actor."""
+    return current_user._get_current_object()
+
+
 def _get(model, object_id: int):
     obj = db.session.get(model, object_id)
     if obj is None:
@@ -80,7 +85,8 @@ def new():
             requisition = service.create_requisition(service.RequisitionInput(
                 title=form.title.data, team=form.team.data or "",
                 template_id=form.template_id.data,
-                hiring_manager_id=form.hiring_manager_id.data, status=form.status.data))
+                hiring_manager_id=form.hiring_manager_id.data, status=form.status.data),
+                actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -101,7 +107,8 @@ def edit(requisition_id: int):
         try:
             service.update_requisition(requisition, service.RequisitionInput(
                 title=form.title.data, team=form.team.data or "",
-                hiring_manager_id=form.hiring_manager_id.data, status=form.status.data))
+                hiring_manager_id=form.hiring_manager_id.data, status=form.status.data),
+                actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -132,7 +139,7 @@ def weights(requisition_id: int):
         try:
             changed = service.change_weights(
                 requisition, {d.id: form[f"weight_{d.id}"].data for d in dimensions},
-                form.rationale.data, current_user)
+                form.rationale.data, _actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -155,7 +162,7 @@ def new_candidate(requisition_id: int):
     if form.validate_on_submit():
         try:
             candidate = service.add_candidate(requisition, form.name.data, form.email.data,
-                                              form.stage.data, form.notes.data)
+                                              form.stage.data, form.notes.data, actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -174,7 +181,7 @@ def edit_candidate(candidate_id: int):
     if form.validate_on_submit():
         try:
             service.update_candidate(candidate, form.name.data, form.email.data,
-                                     form.stage.data, form.notes.data)
+                                     form.stage.data, form.notes.data, actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -210,7 +217,8 @@ def suggest(candidate_id: int):
     candidate = _get(Candidate, candidate_id)
     authorize("requisitions.manage", candidate)
     try:
-        plan = service.plan_loop(candidate, current_app.config["PLAN_TWO_RATER_SHARE"])
+        plan = service.plan_loop(candidate, current_app.config["PLAN_TWO_RATER_SHARE"],
+                                 actor=_actor())
     except DomainError as exc:
         flash(exc.message, "warning")
     else:
@@ -268,7 +276,8 @@ def new_interview(candidate_id: int):
     form = _interview_form(candidate.requisition.template)
     if form.validate_on_submit():
         try:
-            interview = service.add_interview(candidate, _interview_input(form))
+            interview = service.add_interview(candidate, _interview_input(form),
+                                              actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -287,7 +296,7 @@ def edit_interview(interview_id: int):
     form = _interview_form(interview.candidate.requisition.template, obj=interview)
     if form.validate_on_submit():
         try:
-            service.update_interview(interview, _interview_input(form))
+            service.update_interview(interview, _interview_input(form), actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -306,7 +315,7 @@ def delete_interview(interview_id: int):
     authorize("requisitions.manage", interview)
     candidate_id = interview.candidate_id
     try:
-        service.remove_interview(interview)
+        service.remove_interview(interview, actor=_actor())
     except DomainError as exc:
         flash(exc.message, "error")
     else:

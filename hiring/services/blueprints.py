@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ..audit import record
 from ..core.blueprint import ParsedBlueprint
 from ..core.blueprint_parser import parse_file
 from ..core.kit import match_area
@@ -35,12 +36,21 @@ def blueprint_files(paths: list[str] | None, seed_dir: str) -> list[Path]:
     return sorted(p for p in Path(seed_dir).iterdir() if p.suffix in (".json", ".html", ".md"))
 
 
-def import_blueprint_files(paths: list[Path]) -> list[ImportResult]:
+def import_blueprint_files(paths: list[Path], via: str = "cli") -> list[ImportResult]:
     """Parse every file first (raising BlueprintError before anything is written), then
-    store them all in one transaction: all or nothing."""
+    store them all in one transaction: all or nothing. Each new role version is audited."""
     parsed = [parse_file(path) for path in paths]
     with transaction():
-        return [store_blueprint(blueprint) for blueprint in parsed]
+        results = [store_blueprint(blueprint) for blueprint in parsed]
+        for result in results:
+            if result.created:
+                template = result.template
+                record("role_version_imported", actor_email=via,
+                       target=f"template:{template.id}",
+                       details={"role": result.parsed.slug, "version": template.version,
+                                "source": result.parsed.source_name,
+                                "content_hash": template.content_hash})
+        return results
 
 
 def store_blueprint(parsed: ParsedBlueprint) -> ImportResult:

@@ -71,8 +71,11 @@ def change_settings(requisition: Requisition, new: dict, rationale: str, actor: 
         raise Invalid.on("min_coverage", "Number must be between 0 and 1.")
     if not (rationale or "").strip():
         raise Invalid.on("rationale", "Say why; the change is audited.")
-    current = settings_for(requisition)
+    current = asdict(settings_for(requisition))
+    changes = {name: [current[name], new[name]] for name in SETTINGS
+               if current[name] != new[name]}
     with transaction():
-        record("settings_changed", actor=actor, target=f"requisition:{requisition.id}",
-               details={"before": asdict(current), "after": new, "rationale": rationale})
+        if changes:
+            record("settings_changed", actor=actor, target=f"requisition:{requisition.id}",
+                   details={"changes": changes, "rationale": rationale})
         requisition.settings = {**(requisition.settings or {}), **new}

@@ -1,5 +1,9 @@
 """Requisitions, their candidates, interview loops and weights: one function per use case,
-each enforcing its rules and committing once."""
+each enforcing its rules, auditing the change under the acting user and committing once.
+
+Audit details (docs/audit.md) hold ids, enumerated values and, for a requisition's own
+fields, weights and loop plans, old -> new values; of a candidate only field names (name,
+email and notes are personal data, so erasure never has to rewrite the log)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from ..audit import record
 from ..core.plan import LoopPlan, PlanDimension, PlanSlot
 from ..core.plan import plan_loop as core_plan_loop
 from ..core.vocabulary import TOLERANCE, Stage, UserRole
@@ -73,7 +78,17 @@ def _check_requisition(data: RequisitionInput) -> None:
                  "Choose an active hiring manager or admin.")
 
 
-def create_requisition(data: RequisitionInput) -> Requisition:
+REQUISITION_FIELDS = ("title", "team", "hiring_manager_id", "status")
+CANDIDATE_FIELDS = ("name", "email", "notes")  # personal data: audited by name only
+
+
+def _changes(obj, after: dict) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {name: [getattr(obj, name), value] for name, value in after.items()
+            if getattr(obj, name) != value}
+
+
+def create_requisition(data: RequisitionInput, *, actor: User) -> Requisition:
     _check_requisition(data)
     if find(TemplateVersion, data.template_id) is None:
         raise Invalid.on("template_id", "Choose a role scorecard from the list.")
@@ -82,15 +97,28 @@ def create_requisition(data: RequisitionInput) -> Requisition:
                                   template_id=data.template_id,
                                   hiring_manager_id=data.hiring_manager_id, status=data.status)
         db.session.add(requisition)
+        db.session.flush()
+        record("requisition_created", actor=actor, target=f"requisition:{requisition.id}",
+               details={"title": requisition.title, "team": requisition.team,
+                        "template": requisition.template_id,
+                        "hiring_manager_id": requisition.hiring_manager_id,
+                        "status": requisition.status})
     return requisition
 
 
-def update_requisition(requisition: Requisition, data: RequisitionInput) -> None:
+def update_requisition(requisition: Requisition, data: RequisitionInput, *,
+                       actor: User) -> None:
     """Title, team, owner and status; the template stays pinned."""
     _check_requisition(data)
+    changes = _changes(requisition, {"title": data.title, "team": data.team or "",
+                                     "hiring_manager_id": data.hiring_manager_id,
+                                     "status": data.status})
     with transaction():
         requisition.title, requisition.team = data.title, data.team or ""
         requisition.hiring_manager_id, requisition.status = data.hiring_manager_id, data.status
+        if changes:
+            record("requisition_changed", actor=actor, target=f"requisition:{requisition.id}",
+                   details={"changes": changes})
 
 
 def change_weights(requisition: Requisition, weights: dict[int, float], rationale: str,
@@ -114,6 +142,11 @@ def change_weights(requisition: Requisition, weights: dict[int, float], rational
                 requisition=requisition, dimension_id=dimension_id, weight=weight,
                 previous_weight=current[dimension_id], rationale=rationale,
                 changed_by_id=actor.id))
+        if changes:
+            record("weights_changed", actor=actor, target=f"requisition:{requisition.id}",
+                   details={"weights": {str(d): [current[d], w]
+                                        for d, w in sorted(changes.items())},
+                            "rationale": rationale})
     return len(changes)
 
 
@@ -125,19 +158,36 @@ def _check_candidate(name: str, stage: str) -> None:
 
 
 def add_candidate(requisition: Requisition, name: str, email: str = "",
-                  stage: str = Stage.APPLIED, notes: str = "") -> Candidate:
+                  stage: str = Stage.APPLIED, notes: str = "", *, actor: User) -> Candidate:
     _check_candidate(name, stage)
     with transaction():
         candidate = Candidate(requisition=requisition, name=name, email=email or "",
                               stage=stage, notes=notes or "")
         db.session.add(candidate)
+        db.session.flush()
+        record("candidate_created", actor=actor, target=f"candidate:{candidate.id}",
+               details={"requisition": requisition.id, "stage": str(candidate.stage),
+                        "fields": sorted(f for f in CANDIDATE_FIELDS
+                                         if getattr(candidate, f))})
     return candidate
 
 
 def update_candidate(candidate: Candidate, name: str, email: str, stage: str,
-                     notes: str) -> None:
+                     notes: str, *, actor: User) -> None:
+    """A stage move is its own `stage_changed` event (hidden, like decisions, from readers
+    blind to the candidate); the other fields are named, never quoted."""
     _check_candidate(name, stage)
+    fields = sorted(_changes(candidate, {"name": name, "email": email or "",
+                                         "notes": notes or ""}))
+    target = f"candidate:{candidate.id}"
     with transaction():
+        if stage != candidate.stage:
+            record("stage_changed", actor=actor, target=target,
+                   details={"from": str(candidate.stage), "to": str(stage),
+                            "because": "edited"})
+        if fields:
+            record("candidate_changed", actor=actor, target=target,
+                   details={"fields": fields})
         candidate.name, candidate.email = name, email or ""
         candidate.stage, candidate.notes = stage, notes or ""
 
@@ -164,27 +214,60 @@ def _apply_interview(interview: Interview, data: InterviewInput,
     interview.location = data.location
 
 
-def add_interview(candidate: Candidate, data: InterviewInput) -> Interview:
+INTERVIEW_VALUES = ("interviewer_id", "kind", "scheduled_at", "duration_minutes",
+                    "case_study_id", "focus")
+INTERVIEW_NAMED = ("title", "location")  # free text (a video link): named, not quoted
+
+
+def _interview_state(interview: Interview) -> dict:
+    when = interview.scheduled_at
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return {"interviewer_id": interview.interviewer_id, "kind": interview.kind,
+            "scheduled_at": when.isoformat() if when else None,
+            "duration_minutes": interview.duration_minutes,
+            "case_study_id": interview.case_study_id,
+            "focus": sorted(d.id for d in interview.focus),
+            "title": interview.title, "location": interview.location}
+
+
+def add_interview(candidate: Candidate, data: InterviewInput, *, actor: User) -> Interview:
     interview = Interview()
     with transaction():
         _apply_interview(interview, data, candidate.requisition.template)
         interview.candidate = candidate
         db.session.add(interview)
+        db.session.flush()
+        state = _interview_state(interview)
+        record("interview_created", actor=actor, target=f"candidate:{candidate.id}",
+               details={"interview": interview.id,
+                        **{k: state[k] for k in INTERVIEW_VALUES}})
     return interview
 
 
-def update_interview(interview: Interview, data: InterviewInput) -> None:
+def update_interview(interview: Interview, data: InterviewInput, *, actor: User) -> None:
     if interview.scorecards and data.interviewer_id != interview.interviewer_id:
         raise Invalid.on("interviewer_id", "This interviewer has started a scorecard; the "
                                            "interviewer cannot change.")
+    before = _interview_state(interview)
     with transaction():
         _apply_interview(interview, data, interview.candidate.requisition.template)
+        after = _interview_state(interview)
+        changes = {k: [before[k], after[k]] for k in INTERVIEW_VALUES if before[k] != after[k]}
+        named = [k for k in INTERVIEW_NAMED if before[k] != after[k]]
+        if changes or named:
+            record("interview_changed", actor=actor,
+                   target=f"candidate:{interview.candidate_id}",
+                   details={"interview": interview.id, "changes": changes, "fields": named})
 
 
-def remove_interview(interview: Interview) -> None:
+def remove_interview(interview: Interview, *, actor: User) -> None:
     if interview.scorecards:
         raise NotAllowed("This interview has a scorecard and cannot be removed.")
     with transaction():
+        record("interview_deleted", actor=actor, target=f"candidate:{interview.candidate_id}",
+               details={"interview": interview.id, "interviewer_id": interview.interviewer_id,
+                        "kind": interview.kind})
         interview.focus = []
         db.session.delete(interview)
 
@@ -194,7 +277,7 @@ def plan_dimensions(requisition: Requisition) -> list[PlanDimension]:
     return [PlanDimension(d.id, d.name, weights[d.id]) for d in requisition.template.dimensions]
 
 
-def plan_loop(candidate: Candidate, min_share: float = 0.2) -> LoopPlan:
+def plan_loop(candidate: Candidate, min_share: float = 0.2, *, actor: User) -> LoopPlan:
     """Spread the focus dimensions over the loop by weight, two raters on every dimension
     with at least `min_share` of the weight (hiring.core.plan.plan_loop). Interviews with a
     submitted scorecard, case studies and screens keep their focus."""
@@ -211,8 +294,16 @@ def plan_loop(candidate: Candidate, min_share: float = 0.2) -> LoopPlan:
                          "study or a screen): add an interview to plan.")
     plan = core_plan_loop(plan_dimensions(candidate.requisition), slots, min_share)
     with transaction():
+        focus = {}
         for interview in candidate.interviews:
+            before = sorted(d.id for d in interview.focus)
             interview.focus = [dims[d] for d in sorted(plan.focus[interview.id])]
+            after = sorted(d.id for d in interview.focus)
+            if after != before:
+                focus[str(interview.id)] = [before, after]
+        if focus:
+            record("loop_planned", actor=actor, target=f"candidate:{candidate.id}",
+                   details={"focus": focus, "min_share": min_share})
     return plan
 
 
