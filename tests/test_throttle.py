@@ -300,3 +300,29 @@ def test_a_right_password_forgives_the_clients_earlier_typos(build, people):
     for _ in range(5):
         assert attempt(client, "iv@example.com", WRONG).status_code == 200
     refused(attempt(client, "iv@example.com", PASSWORD), "from here")
+
+
+def test_a_forged_or_foreign_device_cookie_is_not_known(build, people):
+    app, _ = build()
+    other = app.test_client()  # hm@'s browser: known to hm@, not to iv@
+    assert attempt(other, "hm@example.com", PASSWORD, "192.0.2.5").status_code == 302
+    other.post("/auth/logout", data={"csrf_token": csrf_from(
+        other.get("/auth/account").get_data(as_text=True))})
+    for i in range(11):
+        attempt(app.test_client(), "iv@example.com", WRONG, f"10.5.0.{i}")
+    refused(attempt(other, "iv@example.com", PASSWORD, "192.0.2.5"), "slowed down")
+    forged = app.test_client()
+    forged.set_cookie("hiring_device", "WzMsNF0.forged.signature", domain="localhost",
+                      path="/auth")
+    refused(attempt(forged, "iv@example.com", PASSWORD, "192.0.2.6"), "slowed down")
+
+
+def test_redis_keys_hold_no_email_or_address(build, people):
+    import redis
+
+    app, _ = build("redis")
+    attempt(app.test_client(), "iv@example.com", WRONG, "10.6.0.1")
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    keys = [k.decode() for k in redis.Redis.from_url(REDIS).scan_iter(match=f"{prefix}:*")]
+    assert len(keys) == 3  # one per kind of count: address, account+address, account
+    assert not any("iv@" in k or "10.6.0.1" in k for k in keys)
