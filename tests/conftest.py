@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
@@ -57,6 +59,9 @@ def create_database(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        # A test database is thrown away: commits need not wait for the disk (about 4 ms
+        # each here). Locking and visibility are unchanged; only crash durability goes.
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     admin.dispose()
 
 
@@ -146,10 +151,69 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+def _share_url_builders() -> None:
+    """Werkzeug compiles two Python functions per URL rule whenever an app registers its
+    routes, the larger part of create_app's time. The generated code depends only on the
+    rule's parsed parts (and defaults, for which it is not shared), so the test apps share it;
+    each rule still binds it to itself. If werkzeug's internals change, routing is unchanged:
+    the helper is simply not installed."""
+    from werkzeug.routing.rules import Rule
+
+    original = getattr(Rule, "_compile_builder", None)
+    if original is None or getattr(original, "shared", False):
+        return
+    compiled: dict = {}
+
+    def _compile_builder(self, append_unknown=True):
+        if self.defaults:
+            return original(self, append_unknown)
+        key = (tuple(self._trace), append_unknown)
+        if key not in compiled:
+            compiled[key] = original(self, append_unknown)
+        return compiled[key]
+
+    _compile_builder.shared = True
+    Rule._compile_builder = _compile_builder
+
+
+_share_url_builders()
+
+
+class _SharedBytecode(jinja2.BytecodeCache):
+    """Compiled templates, shared by every test app of the run: each test makes its own app
+    (own config, extensions and Jinja environment), and compiling the same templates again
+    for each one cost more than most tests. Keyed by template name and source checksum, so an
+    edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_BYTECODE = _SharedBytecode()
+
+
 def make_app(url: str, **extra):
     app = create_app(app_config(url, **extra))
     app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = TEMPLATE_BYTECODE
     return app
+
+
+@cache
+def seed_blueprint(name: str = "engineering-manager.json"):
+    """A bundled blueprint, parsed once per run for the fixtures that store it (the parser's
+    own tests parse for themselves). ParsedBlueprint is frozen all the way down."""
+    from hiring.core.blueprint_parser import parse_file
+
+    return parse_file(SEED / name)
 
 
 def empty_database() -> None:
@@ -202,12 +266,11 @@ def people_factory():
     def make():
         from datetime import UTC, datetime
 
-        from hiring.core.blueprint_parser import parse_file
         from hiring.models import Candidate, Interview, Requisition
         from hiring.services.blueprints import store_blueprint
 
         people = make_people()
-        template = store_blueprint(parse_file(SEED / "engineering-manager.json")).template
+        template = store_blueprint(seed_blueprint()).template
         req = Requisition(title="EM", template=template, hiring_manager=people["hiring_manager"])
         candidate = Candidate(requisition=req, name="Casey Candidate")
         when = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
@@ -260,13 +323,12 @@ def login(client, email: str, password: str = PASSWORD):
 
 
 def csrf_for(client) -> str:
-    """A valid CSRF token for the client's current session."""
-    page = client.get("/auth/account" if _logged_in(client) else "/auth/login")
+    """A valid CSRF token for the client's current session (one request: the account page
+    when signed in, else the login page)."""
+    page = client.get("/auth/account")
+    if page.status_code != 200:
+        page = client.get("/auth/login")
     return csrf_from(page.get_data(as_text=True))
-
-
-def _logged_in(client) -> bool:
-    return client.get("/auth/account").status_code == 200
 
 
 @pytest.fixture
@@ -278,12 +340,11 @@ def loop(app, people):
     from datetime import UTC, datetime
 
     from hiring.auth.passwords import hash_password
-    from hiring.core.blueprint_parser import parse_file
     from hiring.models import Candidate, Interview, Requisition, User
     from hiring.services.blueprints import store_blueprint
     from hiring.services.scorecards import ScorecardInput, get_or_create, save
 
-    template = store_blueprint(parse_file(SEED / "engineering-manager.json")).template
+    template = store_blueprint(seed_blueprint()).template
     peer = User(email="peer@example.com", name="Pat Peer", role="interviewer",
                 password_hash=hash_password(PASSWORD))
     hm2 = User(email="hm2@example.com", name="Other Manager", role="hiring_manager",

@@ -10,7 +10,6 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from hiring.auth.passwords import hash_password
-from hiring.core.blueprint_parser import parse_file
 from hiring.extensions import db
 from hiring.models import (
     Candidate,
@@ -24,7 +23,7 @@ from hiring.models import (
     User,
 )
 from hiring.services.blueprints import store_blueprint
-from tests.conftest import PASSWORD, SEED
+from tests.conftest import PASSWORD, seed_blueprint
 
 NAME = "Zebulon Quixworth"
 EMAIL = "zebulon.quixworth@example.org"
@@ -41,7 +40,7 @@ RATINGS = [(4, 3, 2), (3, 3, 1), (4, 2, 2), (2, 3, 1), (4, 4, 2), (3, 2, 2)]
 def build(admin: User) -> dict:
     """Three interviewers rated six candidates on a closed requisition; candidate 0 carries
     the planted name, email, evidence and notes."""
-    template = store_blueprint(parse_file(SEED / "engineering-manager.json")).template
+    template = store_blueprint(seed_blueprint()).template
     dims = template.dimensions[:2]
     flag = next(s for s in template.signals if s.kind == "red_flag")
     raters = [User(email=f"rater{i}@example.com", name=f"Rater {i}", role="interviewer",

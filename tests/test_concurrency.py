@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from hiring.auth.passwords import hash_password
-from hiring.core.blueprint_parser import parse_file
 from hiring.extensions import db
 from hiring.models import Candidate, Interview, Requisition, Scorecard, ScorecardRating, User
 from hiring.services.blueprints import store_blueprint
 from tests.concurrency_worker import submit_all
-from tests.conftest import SEED
+from tests.conftest import seed_blueprint
 
 PROCESSES, PER_PROCESS = 8, 50
 EVIDENCE = "Concrete, specific evidence written by the interviewer after the loop."
@@ -23,7 +22,7 @@ EVIDENCE = "Concrete, specific evidence written by the interviewer after the loo
 
 @pytest.mark.slow
 def test_concurrent_submissions_lose_nothing(app, database_url):
-    template = store_blueprint(parse_file(SEED / "software-engineering-manager.json")).template
+    template = store_blueprint(seed_blueprint("software-engineering-manager.json")).template
     interviewers = [User(email=f"load{i}@example.com", name=f"Load {i}", role="interviewer",
                          password_hash=hash_password("x" * 12)) for i in range(PROCESSES)]
     manager = User(email="loadhm@example.com", name="Load HM", role="hiring_manager",

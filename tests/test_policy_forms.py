@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hiring import policy
-from hiring.core.blueprint_parser import parse_file
 from hiring.extensions import db
 from hiring.models import Candidate, Interview, Requisition, Role, Scorecard, User
 from hiring.services.blueprints import store_blueprint
-from tests.conftest import SEED
+from tests.conftest import seed_blueprint
 
 WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ROLE_NAMES = ("admin", "hiring_manager", "interviewer")
@@ -59,7 +58,7 @@ def _build(spec):
 
 @pytest.mark.parametrize("loaded", [True, False])
 def test_python_and_sql_forms_of_may_see_feedback_agree(app, loaded):
-    store_blueprint(parse_file(SEED / "engineering-manager.json"))
+    store_blueprint(seed_blueprint())
     db.session.commit()
 
     @settings(max_examples=25, deadline=None,
