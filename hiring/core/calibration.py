@@ -110,25 +110,27 @@ def fit_effects(history: list[PastRating], prior: float) -> Effects:
     evidence = [compared[i] + prior for i in people]
     groups = sorted(sorted(index[i] for i in group) for group in members.values())
     effect = [0.0] * len(people)
-    levels = [0.0] * len(cells)
-    sweeps = 0
+    # Index loops rather than zip(..., strict=True): the lists always have equal lengths, and
+    # the float operations run in the same order either way.
     for sweeps in range(1, MAX_SWEEPS + 1):  # noqa: B007 (the count is reported)
-        levels = [sum(y - effect[p] for p, y in cell) / len(cell) for cell in cells]
+        levels = []
         summed = [0.0] * len(people)
-        for cell, level in zip(cells, levels, strict=True):
+        for cell in cells:
+            level = sum(y - effect[p] for p, y in cell) / len(cell)
+            levels.append(level)
             for p, y in cell:
                 summed[p] += y - level
-        new = [total / n for total, n in zip(summed, evidence, strict=True)]
+        new = [summed[p] / evidence[p] for p in range(len(people))]
         for group in groups:
             centre = sum(new[p] for p in group) / len(group)
             for p in group:
                 new[p] -= centre
-        change = max((abs(a - b) for a, b in zip(new, effect, strict=True)), default=0.0)
+        change = max((abs(new[p] - effect[p]) for p in range(len(people))), default=0.0)
         effect = new
         if change < TOLERANCE:
             break
-    squares = sum((y - level - effect[p]) ** 2
-                  for cell, level in zip(cells, levels, strict=True) for p, y in cell)
+    squares = sum((y - levels[c] - effect[p]) ** 2
+                  for c, cell in enumerate(cells) for p, y in cell)
     freedom = sum(len(c) for c in cells) - len(cells) - (len(people) - len(groups))
     sigma = math.sqrt(squares / freedom) if freedom > 0 else 0.0
     effect = {i: effect[index[i]] for i in people}
