@@ -421,6 +421,11 @@ def test_discussion_split_votes_and_flags_each_on_their_own():
     assert r.needs_discussion and r.strong_no_by == () and r.split_vote  # No 1 vs Yes 2
     lone_yes = [Scorecard(1, "B1", ((1, 3),), overall=2), Scorecard(2, "B2", ((1, 3),), overall=3)]
     assert evaluate(dims, lone_yes, SCALE).split_vote  # one No, one Yes
+    strong_yes = [Scorecard(1, "E1", ((1, 3),), overall=2),
+                  Scorecard(2, "E2", ((1, 3),), overall=4)]
+    assert evaluate(dims, strong_yes, SCALE).split_vote  # one No, one Strong yes
+    against = [Scorecard(1, "F1", ((1, 3),), overall=1), Scorecard(2, "F2", ((1, 3),), overall=2)]
+    assert not evaluate(dims, against, SCALE).split_vote  # all against: no split
     agreed = [Scorecard(1, "C1", ((1, 3),), overall=4), Scorecard(2, "C2", ((1, 3),), overall=3)]
     r = evaluate(dims, agreed, SCALE)
     assert not r.split_vote and not r.needs_discussion

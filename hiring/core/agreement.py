@@ -55,9 +55,11 @@ def _alpha_of(coincidence: dict[tuple, float]) -> float | None:
         return None
     categories = sorted({c for c, _ in coincidence})
     totals = {c: sum(coincidence.get((c, k), 0.0) for k in categories) for c in categories}
-    n = sum(totals.values())
-    if n <= 1 or len(categories) < 2:
+    if len(categories) < 2:
         return None
+    # Each pairable value adds 1 to its category's total, so from here on every total is
+    # positive, n >= 2 and two distinct categories are a positive distance apart: expected > 0.
+    n = sum(totals.values())
     position = {c: i for i, c in enumerate(categories)}
     cumulative = [0.0]
     for c in categories:
@@ -70,8 +72,6 @@ def _alpha_of(coincidence: dict[tuple, float]) -> float | None:
 
     observed = sum(v * distance(c, k) for (c, k), v in coincidence.items())
     expected = sum(totals[c] * totals[k] * distance(c, k) for c in categories for k in categories)
-    if expected == 0:
-        return None
     return 1.0 - (n - 1) * observed / expected
 
 
