@@ -54,9 +54,11 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run_all.py
 
+# One child by default (2 cores shared). One module, keeping the other results:
+#   make mutation MUTANTS='hiring.core.calibration*'
 mutation: $(VENV)/.installed-dev
-	rm -rf mutants
-	$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-2}
+	$(if $(MUTANTS),,rm -rf mutants)
+	$(BIN)/mutmut run --max-children $${MUTMUT_CHILDREN:-1} $(foreach m,$(MUTANTS),'$(m)')
 	$(BIN)/mutmut export-cicd-stats
 	$(BIN)/mutmut results
 
