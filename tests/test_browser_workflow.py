@@ -4,14 +4,14 @@ three dashboards. Screenshots for the README are written when SCREENSHOTS=1."""
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from hiring.extensions import db
 from hiring.models import Candidate, Interview, Requisition, User
 from tests.browser import chromium, live_server
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import CLOCK_START, PASSWORD, make_app
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("SCREENSHOTS") == "1"
@@ -34,7 +34,7 @@ def site(tmp_path, people_factory):
         interview = db.session.query(Interview).filter(
             Interview.interviewer.has(User.email == "iv@example.com")).one()
         interview.kind, interview.case_study = "case_study", template.case_studies[0]
-        interview.scheduled_at = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+        interview.scheduled_at = CLOCK_START + timedelta(days=1)  # tomorrow, by the app clock
         interview.location = "https://meet.example.com/casey"
         candidate = db.session.query(Candidate).one()
         candidate.materials_url = "https://example.com/casey-cv.pdf"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hiring.extensions import db
 from hiring.models import Interview, User
 from tests.access import client_for
-from tests.conftest import csrf_for
+from tests.conftest import CLOCK_START, csrf_for
 
 PEER_EVIDENCE = "Walked through a concrete incident review with metrics and follow-ups."
 
@@ -61,7 +61,7 @@ def test_ics_download(app, loop):
 
 def test_submitting_before_the_interview_starts_is_refused_drafts_allowed(app, loop):
     interview = db.session.get(Interview, loop["interview"].id)
-    interview.scheduled_at = datetime.now(UTC) + timedelta(days=2)
+    interview.scheduled_at = CLOCK_START + timedelta(days=2)  # the app clock's future
     db.session.commit()
     client, _ = client_for(app, "interviewer")
     url = f"/interviews/{interview.id}/scorecard"

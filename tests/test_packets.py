@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import io
 import threading
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -48,10 +47,9 @@ def test_packet_has_cover_debrief_scorecards_and_appendix(packet_app, loop):
     response = client.get(f"/candidates/{loop['candidate'].id}/packet.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    today = datetime.now(UTC).date().isoformat()
-    assert response.headers["Content-Disposition"] in {  # who and what; the date is today's
-        f'attachment; filename="debrief-casey-candidate-em-payments-{day}.pdf"'
-        for day in (today, (datetime.now(UTC).date() - timedelta(days=1)).isoformat())}
+    # who and what; the date is the app clock's today (CLOCK_START, 2026-11-27 12:00 UTC)
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="debrief-casey-candidate-em-payments-2026-11-27.pdf"')
     assert response.headers["Cache-Control"] == "no-store"
     reader = PdfReader(io.BytesIO(response.data))
     assert reader.metadata.title == "Debrief packet: Casey Candidate, EM, Payments"
