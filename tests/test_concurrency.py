@@ -40,7 +40,10 @@ def test_concurrent_submissions_lose_nothing(app, database_url):
     emails = [u.email for u in interviewers]
     db.session.commit()  # hold no transaction (on SQLite, no lock) while the workers run
 
-    context = multiprocessing.get_context("spawn")
+    # Fresh processes (no state inherited from the test), forked from a server that imported
+    # the app once, instead of eight interpreters each importing it again.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.conftest", "tests.concurrency_worker"])
     with ProcessPoolExecutor(PROCESSES, mp_context=context) as pool:
         futures = [pool.submit(submit_all, database_url, email, EVIDENCE) for email in emails]
         results = [f.result(timeout=240) for f in futures]
