@@ -35,7 +35,13 @@ migrate: $(VENV)/.installed
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask seed
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask users bootstrap
 
+# With REDIS_URL set, a packet worker (RQ) runs alongside the server and stops with it;
+# without it, packets render on a thread inside the server.
 run: migrate
+	@if [ -n "$$REDIS_URL" ]; then \
+	  HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask packets worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 demo: migrate

@@ -81,11 +81,14 @@ def seed_command() -> None:
 
 
 @click.command("demo")
-@click.option("--candidates", default=4, show_default=True, type=click.IntRange(1, 500))
+@click.option("--candidates", default=4, show_default=True, type=click.IntRange(1, 5000),
+              help="Candidates per requisition, each with a full loop of submitted "
+                   "scorecards.")
+@click.option("--requisitions", default=1, show_default=True, type=click.IntRange(1, 100))
 @click.option("--interviewers", default=5, show_default=True, type=click.IntRange(1, 12))
 @click.option("--reset", is_flag=True,
               help="Remove every demo requisition and demo account instead.")
-def demo_command(candidates: int, interviewers: int, reset: bool) -> None:
+def demo_command(candidates: int, requisitions: int, interviewers: int, reset: bool) -> None:
     """Add a demo requisition with candidates and submitted scorecards (marked as demo)."""
     from .services.demo import build_demo, reset_demo
 
@@ -96,10 +99,16 @@ def demo_command(candidates: int, interviewers: int, reset: bool) -> None:
                    f"{counts['users_deactivated']} demo account(s) the audit log refers to "
                    "were deactivated instead.")
         return
-    requisition, passwords = build_demo(current_app.config["SEED_DIR"], candidates=candidates,
-                                        interviewers=interviewers)
-    click.echo(f"Demo requisition {requisition.id}: {requisition.title}, "
-               f"{candidates} candidates with submitted scorecards.")
+    passwords: dict[str, str] = {}
+    for _ in range(requisitions):
+        requisition, made = build_demo(current_app.config["SEED_DIR"], candidates=candidates,
+                                       interviewers=interviewers)
+        passwords.update(made)
+        click.echo(f"Demo requisition {requisition.id}: {requisition.title}, "
+                   f"{candidates} candidates with submitted scorecards.")
+    from .services.calibration_job import fit
+
+    fit()  # rater effects for the debriefs, as the background job would
     if passwords:
         click.echo("Demo logins (the passwords are shown only now):")
         for email, password in passwords.items():
@@ -126,6 +135,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(reminders_cli)
+    from .cli_scale import register
+
+    register(app)
 
 
 def main() -> None:

@@ -117,6 +117,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "SEED_DIR": str(PROJECT_ROOT / "seed" / "blueprints"),
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime already bounds the token
         "TESTING": env == "testing",
+        # Background work (packet renders, rater-effect fits): "rq" needs REDIS_URL; "thread"
+        # runs it on one in-process thread; "off" only records what is due (tests opt in).
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "BACKGROUND_JOBS": os.environ.get("BACKGROUND_JOBS") or (
+            "off" if env == "testing" else ("rq" if os.environ.get("REDIS_URL") else "thread")),
     }
     config.update(overrides)
     return config

@@ -1,18 +1,59 @@
 """Engine tuning per backend.
 
-SQLite: WAL, a busy timeout and foreign keys on every connection, and write transactions
-that take the write lock up front (BEGIN IMMEDIATE) so concurrent writers queue instead of
-failing with "database is locked" on a stale snapshot. pysqlite's own BEGIN handling is
-switched off as SQLAlchemy's documentation recommends.
+SQLite: WAL, a busy timeout and foreign keys on every connection. Transactions that may
+write take the write lock up front (BEGIN IMMEDIATE) so concurrent writers queue instead of
+failing with "database is locked" on a stale snapshot; transactions of read-only requests
+(GET, HEAD, OPTIONS) begin DEFERRED, so reads run alongside a writer instead of queueing
+behind it (WAL readers never block). A read-only request that must write (touching the
+login session, auditing a denial) does so through `services.transaction.transaction()`,
+which ends the read transaction first and writes under IMMEDIATE. pysqlite's own BEGIN
+handling is switched off as SQLAlchemy's documentation recommends. PostgreSQL is unchanged.
 """
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 # IMMEDIATE takes the write lock up front, so a read-then-write never hits a stale snapshot.
 SQLITE_BEGIN = "BEGIN IMMEDIATE"
+SQLITE_BEGIN_READ = "BEGIN"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+log = logging.getLogger(__name__)
+
+
+def begin_statement() -> str:
+    """DEFERRED for a read-only request's transactions, IMMEDIATE for everything else
+    (other requests, the CLI, jobs, tests' own set-up)."""
+    return SQLITE_BEGIN_READ if in_read_only_transaction() else SQLITE_BEGIN
+
+
+def in_read_only_transaction() -> bool:
+    """True inside a read-only request whose transactions begin DEFERRED; a service that
+    writes then ends the read transaction and writes under `write_mode()`."""
+    from flask import g, has_request_context, request
+
+    return (has_request_context() and request.method in READ_METHODS
+            and not g.get("_writing"))
+
+
+@contextmanager
+def write_mode() -> Iterator[None]:
+    """Transactions begun inside the block take the write lock first (IMMEDIATE)."""
+    from flask import g
+
+    previous = g.get("_writing", False)
+    g._writing = True
+    try:
+        yield
+    finally:
+        g._writing = previous
+
 
 BUSY_TIMEOUT_MS = 15000
 
@@ -34,7 +75,19 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql(SQLITE_BEGIN)
+        statement = begin_statement()
+        connection.info["sqlite_deferred"] = statement == SQLITE_BEGIN_READ
+        connection.exec_driver_sql(statement)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _write_in_read(connection, _cursor, statement, _params, _context, _many):
+        # Works unless another writer commits between this transaction's first read and
+        # this write (then SQLite refuses at once); writes in GETs belong in a service's
+        # transaction(), which takes the write lock first.
+        if connection.info.get("sqlite_deferred") and \
+                statement.lstrip().upper().startswith(WRITES):
+            log.warning("write inside a read-only (deferred) SQLite transaction: %s",
+                        statement.split("\n")[0][:120])
 
 
 def render_item(type_, obj, autogen_context):

@@ -36,7 +36,11 @@ BEFORE = datetime(2024, 12, 1, tzinfo=UTC)
 def history(app, people, tmp_path):
     app.config["PACKET_CACHE_DIR"] = str(tmp_path / "packets")
     app.config["FIXED_NOW"] = AFTER
-    return world.build(people["admin"])
+    built = world.build(people["admin"])
+    from hiring.services.calibration_job import fit
+
+    fit()  # the stored rater effects debriefs read (the background job's work)
+    return built
 
 
 def cli(app, *args):

@@ -33,4 +33,4 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     event = SelectField("Event", choices=[SelectChoice("", "All events")], validate_choice=False)
-    actor = StringField("Actor email contains", validators=[Optional(), Length(max=254)])
+    actor = StringField("Actor email starts with", validators=[Optional(), Length(max=254)])

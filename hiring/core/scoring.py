@@ -38,6 +38,10 @@ from .bands import (  # noqa: F401 (re-exported: the vocabulary's public home is
 from .calibration import Calibration, PastRating, calibrate  # noqa: F401 (re-exported)
 from .explain import explain
 
+# Bump when any number a debrief computes changes meaning: stored score snapshots made by
+# another version are recomputed (services/snapshots.py, `flask snapshots refresh`).
+FORMULA_VERSION = 2
+
 Ratings = dict[int, dict[int, Fraction]]  # dimension id -> interviewer id -> their mean
 
 
@@ -225,7 +229,10 @@ def _calibrated(dims, given: Ratings, calibrations, scale) -> Fraction | None:
 
 def evaluate(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int, int],
              settings: Settings | None = None,
-             history: list[PastRating] | None = None) -> DebriefResult:
+             history: list[PastRating] | None = None,
+             calibrations: list[Calibration] | None = None) -> DebriefResult:
+    """`calibrations`, when given, are rater effects fitted earlier (the stored estimates
+    a debrief reads); else they are fitted here from `history`."""
     settings = settings or Settings()
     dims, cards = list(dims), sorted(cards, key=lambda c: c.interviewer_id)
     given = per_person(cards, [d.id for d in dims])
@@ -254,8 +261,9 @@ def evaluate(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int
     close = sum(r.within_one[0] for r in results)
     pairs = sum(r.within_one[1] for r in results)
 
-    calibrations = tuple(calibrate(history or [], {i: names[i] for i in assessing},
-                                   settings))
+    if calibrations is None:
+        calibrations = calibrate(history or [], {i: names[i] for i in assessing}, settings)
+    calibrations = tuple(c for c in calibrations if c.interviewer_id in assessing)
     result = DebriefResult(
         scale_min=scale[0], scale_max=scale[1], dimensions=tuple(results),
         composite=composite, composite_100=composite_100, coverage=coverage,

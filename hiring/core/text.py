@@ -40,3 +40,9 @@ def break_long_words(html: str) -> str:
     word's length (measured: 5,000 characters 7.5 s, 20,000 over 100 s). With a break
     opportunity every 30 characters, the same text lays out like ordinary prose."""
     return _TEXT_NODE.sub(lambda m: ">" + _LONG_RUN.sub(_break_run, m.group(1)) + "<", html)
+
+
+def search_key(text: str | None) -> str:
+    """The form names and emails are searched in: NFKC, casefolded, spaces collapsed, so a
+    prefix match is case-insensitive and the same on every database."""
+    return clean(unicodedata.normalize("NFKC", text or "").casefold())

@@ -14,6 +14,7 @@ from ..models import (
     CANDIDATE_STAGES,
     Candidate,
     Interview,
+    PacketRender,
     Requisition,
     Scorecard,
     TemplateVersion,
@@ -55,7 +56,8 @@ def debrief(candidate_id: int):
     candidate = candidate_for_debrief(candidate_id)
     form = DecisionForm()
     return render_template("debriefs/debrief.html",
-                           d=build_debrief(candidate, viewer_id=current_user.id), form=form)
+                           d=build_debrief(candidate, viewer_id=current_user.id), form=form,
+                           packet=db.session.get(PacketRender, candidate.id))
 
 
 @bp.post("/candidates/<int:candidate_id>/decision")

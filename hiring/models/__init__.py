@@ -1,5 +1,6 @@
 """Database models. Import from here."""
 
+from .derived import PACKET_STATES, PacketRender, RaterEstimate, ScoreSnapshot
 from .hiring import (
     CANDIDATE_STAGES,
     DECISIONS,
@@ -35,6 +36,10 @@ __all__ = [
     "NOTIFICATION_KINDS",
     "LoopStep",
     "Notification",
+    "PACKET_STATES",
+    "PacketRender",
+    "RaterEstimate",
+    "ScoreSnapshot",
     "DECISIONS",
     "Decision",
     "CANDIDATE_STAGES",

@@ -10,15 +10,17 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql.expression import false as sa_false
 
+from ..core.text import search_key
 from ..core.vocabulary import Stage, Vote, label_of, labels
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -121,12 +123,25 @@ class Candidate(db.Model):
     """A person on a requisition. No demographic data is stored, by design."""
 
     __tablename__ = "candidate"
+    # Search and pages of one requisition's candidates are answered from these indexes
+    # (see hiring/pagination.py: prefix match on casefolded keys, same results on both
+    # backends; text_pattern_ops lets PostgreSQL use them for LIKE 'x%' in any locale).
+    __table_args__ = (
+        Index("ix_candidate_req_name_key", "requisition_id", "name_key",
+              postgresql_ops={"name_key": "text_pattern_ops"}),
+        Index("ix_candidate_req_email_key", "requisition_id", "email_key",
+              postgresql_ops={"email_key": "text_pattern_ops"}),
+        Index("ix_candidate_req_stage", "requisition_id", "stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     requisition_id: Mapped[int] = mapped_column(ForeignKey("requisition.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), default="")
     stage: Mapped[str] = mapped_column(String(20), default="applied")
+    # casefolded copies of name and email, kept in step by the validators below
+    name_key: Mapped[str] = mapped_column(String(200), default="")
+    email_key: Mapped[str] = mapped_column(String(254), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     # A link to the candidate's CV or portfolio, shown in the interview kit (http(s) only).
     materials_url: Mapped[str] = mapped_column(String(1000), default="", server_default="")
@@ -141,6 +156,11 @@ class Candidate(db.Model):
         back_populates="candidate", order_by="Interview.scheduled_at"
     )
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
+
+    @validates("name", "email")
+    def _keep_search_keys(self, key: str, value: str | None) -> str | None:
+        setattr(self, f"{key}_key", search_key(value)[:254 if key == "email" else 200])
+        return value
 
     @property
     def decision(self) -> Decision | None:

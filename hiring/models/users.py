@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -107,6 +108,9 @@ class AuditEvent(db.Model):
     (hiring/services/audit_chain.py, `flask audit verify`)."""
 
     __tablename__ = "audit_event"
+    # the audit view's actor filter is a prefix match (see hiring/pagination.py)
+    __table_args__ = (Index("ix_audit_event_actor_email_prefix", "actor_email",
+                            postgresql_ops={"actor_email": "text_pattern_ops"}),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

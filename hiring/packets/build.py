@@ -56,6 +56,31 @@ def cache_dir() -> Path:
     return path
 
 
+def store_file(name: str, pdf: bytes) -> Path:
+    """Write a packet file atomically (readers never see half a file), owner-only."""
+    path = cache_dir() / name
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(pdf)
+    tmp.replace(path)
+    return path
+
+
+def ready_file(candidate_id: int) -> Path | None:
+    """The pre-rendered packet, if the newest one requested is ready: one primary-key
+    read, no debrief built."""
+    from ..extensions import db
+    from ..models import PacketRender
+
+    row = db.session.get(PacketRender, candidate_id)
+    if row is None or row.state != "ready" or row.ready_generation != row.generation \
+            or not row.file_name:
+        return None
+    path = cache_dir() / row.file_name
+    return path if path.is_file() else None
+
+
 def cached_pdf(key: str) -> bytes | None:
     path = cache_dir() / f"{key}.pdf"
     return path.read_bytes() if path.exists() else None
@@ -93,18 +118,28 @@ def _keys_of(candidate_id: int) -> set[str]:
     return {k for k in keys if len(k) == 64 and all(c in "0123456789abcdef" for c in k)}
 
 
+def _prerendered(candidate_id: int) -> list[Path]:
+    """The background renders of the candidate (hiring/packets/jobs.py names them)."""
+    return sorted(cache_dir().glob(f"candidate-{int(candidate_id)}-g*.pdf"))
+
+
 def cached_count(candidate_id: int) -> int:
-    return sum((cache_dir() / f"{key}.pdf").exists() for key in _keys_of(candidate_id))
+    return sum((cache_dir() / f"{key}.pdf").exists() for key in _keys_of(candidate_id)) + \
+        len(_prerendered(candidate_id))
 
 
 def forget_candidate(candidate_id: int) -> int:
-    """Delete every cached packet of the candidate and its index; the number of PDFs."""
+    """Delete every cached packet of the candidate (by content key and pre-rendered) and
+    its index; the number of PDFs."""
     removed = 0
     for key in _keys_of(candidate_id):
         pdf = cache_dir() / f"{key}.pdf"
         if pdf.exists():
             pdf.unlink()
             removed += 1
+    for pdf in _prerendered(candidate_id):
+        pdf.unlink(missing_ok=True)
+        removed += 1
     _index_path(candidate_id).unlink(missing_ok=True)
     return removed
 

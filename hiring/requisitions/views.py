@@ -3,13 +3,21 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ..core.plan import coverage, review
 from ..core.vocabulary import UserRole
 from ..extensions import db
-from ..models import Candidate, Interview, Requisition, TemplateVersion
+from ..models import (
+    CANDIDATE_STAGES,
+    Candidate,
+    Interview,
+    Requisition,
+    TemplateVersion,
+    WeightAdjustment,
+)
+from ..pagination import count_by, paginate
 from ..policy import authorize, requires
 from ..services import requisitions as service
 from ..services.blueprints import latest_templates
@@ -26,6 +34,7 @@ from .forms import (
     WeightsForm,
     add_weight_fields,
 )
+from .listing import PAGE_SIZE, CandidateSearch, candidate_rows, with_loop
 
 REQUISITION_FIELDS = ("title", "team", "hiring_manager_id", "status")
 CANDIDATE_FIELDS = ("name", "email", "stage", "notes")
@@ -64,13 +73,15 @@ def _refused(form, error: DomainError) -> None:
 @bp.get("/requisitions/")
 @requires("requisitions.view")
 def index():
-    query = select(Requisition).options(selectinload(Requisition.candidates),
-                                        selectinload(Requisition.hiring_manager),
-                                        selectinload(Requisition.template))
+    query = select(Requisition).options(joinedload(Requisition.hiring_manager),
+                                        joinedload(Requisition.template))
     if current_user.role != UserRole.ADMIN:
         query = query.where(Requisition.hiring_manager_id == current_user.id)
-    requisitions = db.session.scalars(query.order_by(Requisition.created_at.desc())).all()
-    return render_template("requisitions/index.html", requisitions=requisitions)
+    page = paginate(query.order_by(Requisition.created_at.desc(), Requisition.id.desc()),
+                    PAGE_SIZE)
+    counts = count_by(Candidate.requisition_id, [r.id for r in page.items])
+    return render_template("requisitions/index.html", requisitions=page.items, page=page,
+                           counts=counts)
 
 
 @bp.route("/requisitions/new", methods=["GET", "POST"])
@@ -120,10 +131,26 @@ def edit(requisition_id: int):
 @bp.get("/requisitions/<int:requisition_id>")
 @requires("requisitions.view")
 def detail(requisition_id: int):
-    requisition = _get(Requisition, requisition_id)
+    requisition = db.session.scalars(
+        select(Requisition).where(Requisition.id == requisition_id).options(
+            joinedload(Requisition.hiring_manager),
+            joinedload(Requisition.template).joinedload(TemplateVersion.role),
+            joinedload(Requisition.template).selectinload(TemplateVersion.dimensions),
+            selectinload(Requisition.weight_changes).options(
+                joinedload(WeightAdjustment.changed_by),
+                joinedload(WeightAdjustment.dimension)))
+    ).unique().one_or_none()
+    if requisition is None:
+        abort(404)
     authorize("requisitions.view", requisition)
+    search = CandidateSearch.from_args(request.args)
+    page = paginate(with_loop(search.apply(select(Candidate).where(
+        Candidate.requisition_id == requisition.id)).order_by(Candidate.name_key,
+                                                              Candidate.id)), PAGE_SIZE)
+    rows = candidate_rows(page.items)
     return render_template("requisitions/detail.html", requisition=requisition,
-                           weights=requisition.effective_weights())
+                           weights=requisition.effective_weights(), page=page, rows=rows,
+                           search=search, stages=CANDIDATE_STAGES)
 
 
 @bp.route("/requisitions/<int:requisition_id>/weights", methods=["GET", "POST"])

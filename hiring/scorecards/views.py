@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Candidate, Interview, Requisition, Scorecard, TemplateVersion
 from ..models.base import utcnow
+from ..pagination import paginate
 from ..policy import authorize, can, requires
 from ..services.errors import Invalid
 from ..services.notifications import notify_ready
@@ -39,6 +40,7 @@ from .forms import (
 
 NOT_SAVED = "Nothing was saved: correct the fields marked below. Your text is kept."
 
+DONE_PAGE_SIZE = 20
 CONFLICT = ("This scorecard was saved somewhere else (another tab or device) while you were "
             "editing. Your text is still below: review it and save again to keep it.")
 
@@ -83,8 +85,9 @@ def my_interviews():
                                .order_by(Interview.scheduled_at).limit(100)).all()
     coming = db.session.scalars(mine.where(Interview.scheduled_at > now)
                                 .order_by(Interview.scheduled_at).limit(30)).all()
-    done = db.session.scalars(mine.where(submitted).order_by(Interview.scheduled_at.desc())
-                              .limit(20)).all()
+    # the history grows without end: paged, newest first
+    done = paginate(mine.where(submitted).order_by(Interview.scheduled_at.desc(),
+                                                   Interview.id.desc()), DONE_PAGE_SIZE)
 
     def row(interview):
         scorecard = interview.scorecard
@@ -104,7 +107,7 @@ def my_interviews():
     return render_template("scorecards/mine.html", due_rows=due_rows,
                            upcoming_rows=upcoming_rows,
                            drafts=[r for r in due_rows + upcoming_rows if r["draft"]],
-                           done_rows=[row(i) for i in done],
+                           done_rows=[row(i) for i in done.items], done_page=done,
                            rows=due_rows + upcoming_rows)
 
 

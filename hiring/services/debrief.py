@@ -124,17 +124,27 @@ class Debrief:
     pending: list[Interview]
 
 
+def score(candidate: Candidate, history: list | None = None) -> scoring.DebriefResult:
+    """The candidate's debrief result from their submitted scorecards. The debrief page and
+    the stored snapshots (services/snapshots.py) both come through here, so a change to the
+    formula reaches both."""
+    requisition = candidate.requisition
+    template = requisition.template
+    scale = (min(template.scale_values), max(template.scale_values))
+    return scoring.evaluate(dimension_specs(requisition),
+                            [to_domain(c) for c in submitted_scorecards(candidate)],
+                            scale, settings_for(requisition), history or [])
+
+
 def build_debrief(candidate: Candidate, with_calibration: bool = True,
                   viewer_id: int | None = None) -> Debrief:
     requisition = candidate.requisition
     template = requisition.template
     cards = submitted_scorecards(candidate)
     settings = settings_for(requisition)
-    scale = (min(template.scale_values), max(template.scale_values))
     history = calibration_history(candidate, [c.author_id for c in cards], viewer_id) \
         if with_calibration else []
-    result = scoring.evaluate(dimension_specs(requisition), [to_domain(c) for c in cards],
-                              scale, settings, history)
+    result = score(candidate, history)
     evidence: dict[int, list] = {d.id: [] for d in template.dimensions}
     for card in cards:
         for rating in card.ratings:

@@ -11,6 +11,7 @@ from ..audit import record
 from ..extensions import db
 from ..models import DECISIONS, Candidate, Decision, Requisition, User
 from .debrief import settings_for
+from .derived_work import packet_content_changed, requisition_changed
 from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
@@ -53,6 +54,7 @@ def record_decision(candidate: Candidate, decision: str, rationale: str,
             record("stage_changed", actor=actor, target=target_name,
                    details={"from": candidate.stage, "to": target, "because": decision})
             candidate.stage = target
+        packet_content_changed(candidate.id)
     return entry
 
 
@@ -79,3 +81,5 @@ def change_settings(requisition: Requisition, new: dict, rationale: str, actor: 
             record("settings_changed", actor=actor, target=f"requisition:{requisition.id}",
                    details={"changes": changes, "rationale": rationale})
         requisition.settings = {**(requisition.settings or {}), **new}
+        db.session.flush()
+        requisition_changed(requisition.id)

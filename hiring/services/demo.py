@@ -20,6 +20,7 @@ from ..models import (
     Interview,
     InterviewFocus,
     LegalHold,
+    PacketRender,
     Requisition,
     Role,
     Scorecard,
@@ -27,11 +28,14 @@ from ..models import (
     ScorecardRating,
     ScorecardRedFlag,
     ScorecardSignal,
+    ScoreSnapshot,
     TemplateVersion,
     User,
     UserSession,
     WeightAdjustment,
 )
+from ..models.base import utcnow
+from . import snapshots
 from .blueprints import store_blueprint
 from .scorecards import ScorecardInput, get_or_create, save
 
@@ -97,10 +101,28 @@ def unique_title(title: str) -> str:
     return candidate
 
 
+def _add_submitted(interview: Interview, person: User, data: ScorecardInput) -> None:
+    """A submitted scorecard written directly: big demos (bench/scale.py) would otherwise
+    spend minutes in one transaction per scorecard."""
+    now = utcnow()
+    card = Scorecard(interview=interview, author=person, status="submitted",
+                     overall=data.overall, case_notes=data.case_notes,
+                     other_concern=data.other_concern, created_at=now, updated_at=now,
+                     submitted_at=now)
+    card.ratings = [ScorecardRating(dimension_id=d, rating=r, evidence=e)
+                    for d, (r, e) in data.ratings.items()]
+    card.signals = [ScorecardSignal(signal_id=i) for i in sorted(data.signals)]
+    card.red_flags = [ScorecardRedFlag(signal_id=i, note=n) for i, n in data.red_flags.items()]
+    db.session.add(card)
+
+
 def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
                seed: int = 7, note_words: int = 80, slug: str = "engineering-manager",
                title: str = "Engineering Manager, Payments",
-               actor: User | None = None) -> tuple[Requisition, dict]:
+               actor: User | None = None, bulk: bool | None = None) -> tuple[Requisition, dict]:
+    """One demo requisition. `bulk` (default: above 50 candidates) writes the submitted
+    scorecards directly and computes the snapshots once at the end."""
+    bulk = candidates > 50 if bulk is None else bulk
     rng = random.Random(seed)
     passwords: dict[str, str] = {}
     template = ensure_template(seed_dir, slug)
@@ -127,22 +149,32 @@ def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
                                   kind="case_study" if case else "technical", case_study=case,
                                   scheduled_at=start + timedelta(days=c, hours=i), focus=focus)
             db.session.add(interview)
-            db.session.flush()
+            if not bulk:
+                db.session.flush()
             ratings = {d.id: (max(1, min(4, round(rng.gauss(talent, 0.7)))),
                               note(rng, note_words)) for d in dims}
             flags = {}
             if rng.random() < 0.1:
                 flag = rng.choice(template.signals_of("red_flag"))
                 flags[flag.id] = note(rng, 20)
-            card = get_or_create(interview, person)
-            save(card, ScorecardInput(
+            data = ScorecardInput(
                 ratings=ratings,
                 signals={s.id for s in rng.sample(template.signals_of("strong"), 2)},
                 red_flags=flags,
                 overall=max(1, min(4, round(rng.gauss(talent, 0.6)))),
                 other_concern=note(rng, 25) if rng.random() < 0.3 else "",
-                case_notes=note(rng, 40) if case else ""),
-                card.lock_version, submit=True)
+                case_notes=note(rng, 40) if case else "")
+            if bulk:
+                _add_submitted(interview, person, data)
+            else:
+                card = get_or_create(interview, person)
+                save(card, data, card.lock_version, submit=True)
+        if bulk and c % 200 == 199:
+            db.session.flush()
+    if bulk:
+        # the same snapshots and rater fit a submission through the service would leave
+        db.session.flush()
+        snapshots.refresh_requisition(requisition.id)
     record("demo_created", actor_email="cli" if actor is None else "", actor=actor,
            target=f"requisition:{requisition.id}",
            details={"candidates": candidates, "interviewers": interviewers,
@@ -169,6 +201,8 @@ def reset_demo(actor: User | None = None) -> dict[str, int]:
     db.session.execute(delete(Decision).where(Decision.candidate_id.in_(cand_ids)))
     db.session.execute(delete(LegalHold).where(LegalHold.candidate_id.in_(cand_ids)
                                                | LegalHold.requisition_id.in_(req_ids)))
+    for model in (ScoreSnapshot, PacketRender):
+        db.session.execute(delete(model).where(model.candidate_id.in_(cand_ids)))
     db.session.execute(delete(Candidate).where(Candidate.id.in_(cand_ids)))
     db.session.execute(delete(WeightAdjustment).where(
         WeightAdjustment.requisition_id.in_(req_ids)))

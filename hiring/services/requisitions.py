@@ -28,6 +28,7 @@ from ..models import (
     User,
     WeightAdjustment,
 )
+from .derived_work import requisition_changed
 from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
@@ -147,6 +148,8 @@ def change_weights(requisition: Requisition, weights: dict[int, float], rational
                    details={"weights": {str(d): [current[d], w]
                                         for d, w in sorted(changes.items())},
                             "rationale": rationale})
+            db.session.flush()
+            requisition_changed(requisition.id)
     return len(changes)
 
 

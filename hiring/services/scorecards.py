@@ -227,6 +227,16 @@ def _enforce(scorecard: Scorecard, data: ScorecardInput, final: bool) -> None:
         raise Invalid(errors=errors)
 
 
+def _inputs_changed(scorecard: Scorecard) -> None:
+    """A submitted scorecard changed: its candidate's stored score is recomputed in this
+    transaction, and derived work (packet, rater fit) is queued for after the commit."""
+    from .derived_work import scorecards_changed
+
+    db.session.flush()
+    interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
+    scorecards_changed(interview.candidate_id)
+
+
 def _check_version(scorecard: Scorecard, expected_version: int) -> None:
     """The edit began from the version now stored (checked before any change is made)."""
     if stored_version(scorecard) != expected_version:
@@ -234,10 +244,14 @@ def _check_version(scorecard: Scorecard, expected_version: int) -> None:
         raise ScorecardConflict
 
 
-def _commit_versioned() -> None:
+def _commit_versioned(scorecard: Scorecard | None = None) -> None:
     """Commit; a concurrent writer that got there first makes the UPDATE match no row, or,
-    for a first save, makes our INSERT collide with its row (a unique constraint)."""
+    for a first save, makes our INSERT collide with its row (a unique constraint). With a
+    scorecard whose submitted content changed, its candidate's derived results are brought
+    up to date in the same transaction."""
     try:
+        if scorecard is not None:
+            _inputs_changed(scorecard)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
@@ -292,7 +306,7 @@ def _save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
         record("scorecard_submitted", actor=db.session.get(User, scorecard.author_id),
                target=f"candidate:{interview.candidate_id}",
                details={"scorecard": scorecard.id, "interview": scorecard.interview_id})
-    _commit_versioned()
+    _commit_versioned(scorecard if final else None)
 
 
 def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
@@ -320,5 +334,5 @@ def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
            target=f"candidate:{scorecard.interview.candidate_id}",
            details={"scorecard": scorecard.id, "interview": scorecard.interview_id,
                     "fields": _changed_parts(before, after)})
-    _commit_versioned()
+    _commit_versioned(scorecard)
     return amendment

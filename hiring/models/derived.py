@@ -1,0 +1,83 @@
+"""Stored results derived from the scorecards, so that pages read them instead of
+recomputing: score snapshots per candidate, fitted rater effects, packet render state.
+
+Each is rebuilt by a service when its inputs change (see hiring/services/snapshots.py,
+calibration_job.py and hiring/packets/queue.py); none is ever edited by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class ScoreSnapshot(db.Model):
+    """A candidate's debrief numbers as of the last change to their inputs (submitted
+    scorecards, the requisition's weights and decision settings)."""
+
+    __tablename__ = "score_snapshot"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisition.id"), index=True)
+    composite_100: Mapped[float | None] = mapped_column(Float)  # for ordering
+    # the numbers exactly as the debrief shows them (its rounding rules, exact arithmetic)
+    score_shown: Mapped[str] = mapped_column(String(20), default="")
+    coverage_shown: Mapped[str] = mapped_column(String(20), default="")
+    coverage: Mapped[float] = mapped_column(Float, default=0.0)
+    recommendation: Mapped[str] = mapped_column(String(40))
+    band: Mapped[str | None] = mapped_column(String(40))
+    needs_discussion: Mapped[bool] = mapped_column(Boolean, default=False)
+    split_vote: Mapped[bool] = mapped_column(Boolean, default=False)
+    submitted: Mapped[int] = mapped_column(Integer, default=0)
+    red_flags: Mapped[int] = mapped_column(Integer, default=0)
+    # {"1": n, "2": n, "3": n, "4": n}: JSON object keys are strings
+    votes: Mapped[dict] = mapped_column(JSON, default=dict)
+    contested: Mapped[list] = mapped_column(JSON, default=list)
+    formula_version: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def vote(self, value: int) -> int:
+        return int((self.votes or {}).get(str(value), 0))
+
+
+class RaterEstimate(db.Model):
+    """One interviewer's fitted rater effect (leniency or severity), from the last fit."""
+
+    __tablename__ = "rater_estimate"
+
+    interviewer_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    deviation: Mapped[float] = mapped_column(Float)
+    tendency: Mapped[str] = mapped_column(String(40), default="")
+    compared: Mapped[int | None] = mapped_column(Integer)
+    scorecards: Mapped[int | None] = mapped_column(Integer)
+    uncertainty: Mapped[float | None] = mapped_column(Float)
+    # whatever else the model reports about this interviewer, kept as given
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    fitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+PACKET_STATES = ("queued", "rendering", "ready", "failed")
+
+
+class PacketRender(db.Model):
+    """The state of a candidate's pre-rendered PDF packet. `generation` grows with every
+    request to (re)render, so a slow old job can never mark a newer request done."""
+
+    __tablename__ = "packet_render"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    # the generation whose file is ready (None: no file yet)
+    ready_generation: Mapped[int | None] = mapped_column(Integer)
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

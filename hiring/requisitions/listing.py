@@ -1,0 +1,103 @@
+"""A requisition's candidates, one bounded page at a time: search, eager loads, and the
+stored score snapshot of each row for the people allowed to see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..core.text import search_key
+from ..extensions import db
+from ..models import CANDIDATE_STAGES, Candidate, Interview, ScoreSnapshot
+from ..pagination import prefix_match
+from ..policy import blind_candidate_ids, can
+from ..services.snapshots import current
+
+PAGE_SIZE = 25
+MAX_QUERY = 200
+
+
+@dataclass
+class CandidateSearch:
+    """`q` matches the start of a candidate's name or email (case-insensitive); `stage`
+    is one stage or empty."""
+
+    q: str = ""
+    stage: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> CandidateSearch:
+        q = (args.get("q") or "").replace("\x00", "")[:MAX_QUERY]
+        stage = args.get("stage") or ""
+        return cls(q=q.strip(), stage=stage if stage in CANDIDATE_STAGES else "")
+
+    def apply(self, query):
+        key = search_key(self.q)
+        if key:
+            query = query.where(or_(prefix_match(Candidate.name_key, key),
+                                    prefix_match(Candidate.email_key, key)))
+        if self.stage:
+            # a blinded viewer's candidates never match a stage filter: a decision moves
+            # the stage, and the match (or the count) would tell it
+            query = query.where(Candidate.stage == self.stage,
+                                Candidate.id.not_in(blind_candidate_ids(current_user)))
+        return query
+
+    def args(self) -> dict:
+        return {k: v for k, v in (("q", self.q), ("stage", self.stage)) if v}
+
+
+def with_loop(query):
+    """What a row shows of each candidate's loop: two queries for the whole page."""
+    return query.options(selectinload(Candidate.interviews).selectinload(Interview.scorecards))
+
+
+def snapshots_for(candidates: list) -> tuple[set[int], dict[int, ScoreSnapshot]]:
+    """The candidates whose feedback the current user may see (blinding: the policy is
+    asked per candidate, from the already loaded loop), and their stored snapshots."""
+    allowed = {c.id for c in candidates if can(current_user, "debriefs.view", c)}
+    if not allowed:
+        return allowed, {}
+    rows = db.session.scalars(select(ScoreSnapshot).where(
+        ScoreSnapshot.candidate_id.in_(sorted(allowed)))).all()
+    shown = [c for c in candidates if c.id in allowed]
+    return allowed, current(shown, {s.candidate_id: s for s in rows})
+
+
+def candidate_rows(candidates: list[Candidate]) -> list[dict]:
+    allowed, snapshots = snapshots_for(candidates)
+    rows = []
+    for c in candidates:
+        submitted = sum(1 for i in c.interviews if i.scorecard and i.scorecard.submitted)
+        rows.append({"candidate": c, "interviews": len(c.interviews), "submitted": submitted,
+                     "snapshot": snapshots.get(c.id), "visible": c.id in allowed})
+    return rows
+
+
+def requisition_agreement(requisition, candidate_ids, settings):
+    """Agreement across the requisition's candidates (those `candidate_ids` selects): each
+    candidate x dimension a unit, each interviewer's ratings of it averaged (one person, one
+    voice). One light query of plain rows, no ORM objects; still proportional to the
+    requisition's ratings (see docs/benchmarks.md)."""
+    from ..core.agreement import requisition_alpha
+    from ..models import Scorecard, ScorecardRating
+
+    dims = {d.id for d in requisition.template.dimensions}
+    rows = db.session.execute(
+        select(Interview.candidate_id, ScorecardRating.dimension_id, Scorecard.author_id,
+               ScorecardRating.rating)
+        .join(Scorecard, ScorecardRating.scorecard_id == Scorecard.id)
+        .join(Interview, Scorecard.interview_id == Interview.id)
+        .where(Interview.candidate_id.in_(candidate_ids.scalar_subquery()),
+               Scorecard.status == "submitted", Scorecard.author_id == Interview.interviewer_id,
+               ScorecardRating.rating.is_not(None))).all()
+    units: dict[tuple[int, int], dict[int, list[int]]] = {}
+    for candidate_id, dim_id, author_id, rating in rows:
+        if dim_id in dims:
+            units.setdefault((candidate_id, dim_id), {}).setdefault(author_id, []).append(
+                rating)
+    values = ([sum(r) / len(r) for r in people.values()] for _, people in sorted(units.items()))
+    return requisition_alpha(values, settings.agreement_min_pairable)

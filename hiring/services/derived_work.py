@@ -1,0 +1,81 @@
+"""What follows a change to a debrief's inputs, in one place.
+
+Inside the caller's transaction: the score snapshots (so a page never shows numbers older
+than what is committed) and the record that a packet is due. After the commit, and only if
+it commits, with no SQL: handing the background work that must see committed data
+(rendering packets, refitting rater effects) to the queue. A rolled-back change queues
+nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from . import snapshots
+
+_KEY = "after_commit"
+
+
+def after_commit(task: Callable[[], None]) -> None:
+    """Run `task` once the current transaction commits (dropped if it rolls back)."""
+    tasks = db.session.info.setdefault(_KEY, [])
+    if task not in tasks:
+        tasks.append(task)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    tasks = session.info.pop(_KEY, [])
+    for task in tasks:
+        task()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, _previous) -> None:
+    session.info.pop(_KEY, None)
+
+
+class _Task:
+    """A named, comparable task, so queuing the same work twice in a transaction runs it
+    once."""
+
+    def __init__(self, fn: Callable, *args):
+        self.fn, self.args = fn, args
+
+    def __call__(self) -> None:
+        self.fn(*self.args)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Task) and (self.fn, self.args) == (other.fn, other.args)
+
+    def __hash__(self) -> int:
+        return hash((self.fn, self.args))
+
+
+def scorecards_changed(candidate_id: int) -> None:
+    """A scorecard of this candidate was submitted or amended."""
+    snapshots.refresh([candidate_id])
+    from ..packets.queue import request_render
+    from .calibration_job import request_fit
+
+    request_render(candidate_id, True)
+    after_commit(_Task(request_fit))
+
+
+def requisition_changed(requisition_id: int) -> None:
+    """The requisition's weights or decision settings changed."""
+    snapshots.refresh_requisition(requisition_id)
+    from ..packets.queue import rerender_requisition
+
+    rerender_requisition(requisition_id)
+
+
+def packet_content_changed(candidate_id: int) -> None:
+    """Something a packet shows but the score does not (a decision) changed."""
+    from ..packets.queue import request_render
+
+    request_render(candidate_id, False)
