@@ -130,8 +130,8 @@ def main() -> None:
     client.post("/auth/login", data={"email": "hm@demo.example",
                                      "password": "bench password 123", "csrf_token": token})
     with app.app_context():
-        from hiring.packets.jobs import render_in_app
         from hiring.packets.queue import mark
+        from hiring.services.packet_render import render_in_app
 
         generation = mark(2, only_if_complete=False)
         db.session.commit()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .extensions import db
-
 
 @click.group("snapshots", help="Stored score snapshots.")
 def snapshots_cli() -> None:
@@ -20,16 +18,9 @@ def snapshots_cli() -> None:
 def refresh_command(everything: bool) -> None:
     """Recompute snapshots that are missing or made by another formula version (run after
     an upgrade that changes the formula)."""
-    from sqlalchemy import select
-
-    from .models import Candidate
     from .services import snapshots
 
-    if everything:
-        count = snapshots.refresh(db.session.scalars(select(Candidate.id)).all())
-    else:
-        count = snapshots.refresh_stale()
-    db.session.commit()
+    count = snapshots.refresh_now(everything)
     click.echo(f"{count} snapshot(s) recomputed.")
 
 

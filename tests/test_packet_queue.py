@@ -177,7 +177,7 @@ def test_blind_user_gets_no_packet_even_when_ready(app, people, loop):
 
 
 def test_a_stale_job_never_overwrites_a_newer_request(app, people, loop):
-    from hiring.packets.jobs import render_in_app
+    from hiring.services.packet_render import render_in_app
 
     candidate_id = loop["candidate"].id
     db.session.add(PacketRender(candidate_id=candidate_id, generation=2, state="queued"))

@@ -48,8 +48,8 @@ def test_erasure_removes_queued_jobs_and_rendered_files_only_of_that_candidate(
         app, history, people, queue):
     q, connection = queue
     target, other = history["target"], history["candidates"][1]
-    mine = q.enqueue("hiring.packets.jobs.render_packet", target.id, 3)
-    theirs = q.enqueue("hiring.packets.jobs.render_packet", other.id, 1)
+    mine = q.enqueue("hiring.services.packet_render.render_packet", target.id, 3)
+    theirs = q.enqueue("hiring.services.packet_render.render_packet", other.id, 1)
     cache = Path(app.config["PACKET_CACHE_DIR"])
     cache.mkdir(parents=True, exist_ok=True)
     files = {name: cache / name for name in (

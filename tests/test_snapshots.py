@@ -73,10 +73,19 @@ def test_each_input_change_refreshes_and_nothing_else_does(app, people, loop):
     before, other_before = stamp(candidate.id), stamp(other.id)
     assert before is not None  # the peer's submission made one
 
+    def agreement_generation():
+        from hiring.models import AgreementSnapshot
+
+        db.session.expire_all()
+        row = db.session.get(AgreementSnapshot, loop["requisition"].id)
+        return None if row is None else (row.generation, row.stale)
+
+    agreement_before = agreement_generation()
     # a draft save: not an input
     card = get_or_create(loop["interview"], people["interviewer"])
     save(card, _input(4), card.lock_version)
     assert stamp(candidate.id) == before
+    assert agreement_generation() == agreement_before
 
     # submitting: an input
     card = db.session.get(Scorecard, card.id)
@@ -84,6 +93,9 @@ def test_each_input_change_refreshes_and_nothing_else_does(app, people, loop):
     after_submit = stamp(candidate.id)
     assert after_submit != before and snap(candidate.id).submitted == 2
     assert stamp(other.id) == other_before  # another candidate's: untouched
+    # the requisition's agreement figure is stale from this transaction on
+    generation, stale = agreement_generation()
+    assert stale and generation == (agreement_before or (0,))[0] + 1
 
     # amending: an input
     card = db.session.get(Scorecard, card.id)

@@ -1,6 +1,12 @@
 """Database models. Import from here."""
 
-from .derived import PACKET_STATES, PacketRender, RaterEstimate, ScoreSnapshot
+from .derived import (
+    PACKET_STATES,
+    AgreementSnapshot,
+    PacketRender,
+    RaterEstimate,
+    ScoreSnapshot,
+)
 from .hiring import (
     CANDIDATE_STAGES,
     DECISIONS,
@@ -37,6 +43,7 @@ __all__ = [
     "LoopStep",
     "Notification",
     "PACKET_STATES",
+    "AgreementSnapshot",
     "PacketRender",
     "RaterEstimate",
     "ScoreSnapshot",

@@ -39,11 +39,38 @@ class ScoreSnapshot(db.Model):
     # {"1": n, "2": n, "3": n, "4": n}: JSON object keys are strings
     votes: Mapped[dict] = mapped_column(JSON, default=dict)
     contested: Mapped[list] = mapped_column(JSON, default=list)
+    # per dimension id (string keys): {"mean", "mean_shown", "spread_shown", "count",
+    # "ratings" (each person's averaged rating)}, what the comparison shows and agreement uses
+    dimensions: Mapped[dict] = mapped_column(JSON, default=dict)
+    # per dimension id: the mean as a number, for sorting the comparison in the database
+    dimension_means: Mapped[dict] = mapped_column(JSON, default=dict)
     formula_version: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def vote(self, value: int) -> int:
         return int((self.votes or {}).get(str(value), 0))
+
+
+class AgreementSnapshot(db.Model):
+    """A requisition's inter-rater agreement (ordinal alpha with its bootstrap interval)
+    over every candidate, recomputed in the background after its scorecards change: the
+    bootstrap over thousands of candidates is too slow for a page view. `stale` is set in
+    the transaction that changed a scorecard; pages then compute it themselves until the
+    background job has caught up."""
+
+    __tablename__ = "agreement_snapshot"
+
+    requisition_id: Mapped[int] = mapped_column(
+        ForeignKey("requisition.id", ondelete="CASCADE"), primary_key=True)
+    stale: Mapped[bool] = mapped_column(Boolean, default=True)
+    generation: Mapped[int] = mapped_column(Integer, default=1)  # grows with every change
+    alpha: Mapped[float | None] = mapped_column(Float)
+    low: Mapped[float | None] = mapped_column(Float)
+    high: Mapped[float | None] = mapped_column(Float)
+    pairable: Mapped[int] = mapped_column(Integer, default=0)
+    units: Mapped[int] = mapped_column(Integer, default=0)
+    minimum: Mapped[int] = mapped_column(Integer, default=0)
+    computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RaterEstimate(db.Model):

@@ -119,7 +119,7 @@ def _keys_of(candidate_id: int) -> set[str]:
 
 
 def _prerendered(candidate_id: int) -> list[Path]:
-    """The background renders of the candidate (hiring/packets/jobs.py names them)."""
+    """The background renders of the candidate (hiring/services/packet_render.py names them)."""
     return sorted(cache_dir().glob(f"candidate-{int(candidate_id)}-g*.pdf"))
 
 

@@ -113,7 +113,7 @@ def enqueue(candidate_id: int, generation: int) -> None:
         return
     queue = redis_queue()
     if queue is not None:
-        queue.enqueue("hiring.packets.jobs.render_packet", candidate_id, generation,
+        queue.enqueue("hiring.services.packet_render.render_packet", candidate_id, generation,
                       job_timeout=JOB_TIMEOUT, result_ttl=3600, failure_ttl=86400)
         return
     app = current_app._get_current_object()
@@ -122,7 +122,7 @@ def enqueue(candidate_id: int, generation: int) -> None:
 
 
 def _in_app(app, candidate_id: int, generation: int) -> str:
-    from .jobs import render_in_app
+    from ..services.packet_render import render_in_app
 
     with app.app_context():
         return render_in_app(candidate_id, generation)

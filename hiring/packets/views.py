@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, send_file
+from flask_login import current_user
 
 from ..debriefs.views import BLIND, candidate_for_debrief
 from ..extensions import db
 from ..models import Candidate
 from ..models.base import utcnow
 from ..policy import authorize, requires
-from ..services.debrief import build_debrief
+from ..services.debrief import blind_anywhere, build_debrief
 from . import bp
 from .bounded import RenderTimeout
 from .build import packet_pdf, ready_file
@@ -32,12 +33,14 @@ def _headers(candidate: Candidate) -> dict:
 @requires("debriefs.view")
 def download(candidate_id: int):
     """The pre-rendered packet when the newest one requested is ready (no debrief is built
-    for it: hiring/packets/queue.py renders in the background); else rendered now."""
+    for it: hiring/packets/queue.py renders in the background); else rendered now. The
+    pre-rendered file applies rater effects fitted over every candidate, so a viewer who
+    still owes a scorecard somewhere gets one rendered for them (as their debrief page)."""
     candidate = db.session.get(Candidate, candidate_id)
     if candidate is None:
         abort(404)
     authorize("debriefs.view", candidate, denied=BLIND)
-    path = ready_file(candidate.id)
+    path = None if blind_anywhere(current_user.id) else ready_file(candidate.id)
     if path is not None:
         response = send_file(path, mimetype="application/pdf", conditional=False, max_age=0)
         response.headers.update(_headers(candidate))
@@ -45,7 +48,7 @@ def download(candidate_id: int):
     db.session.expunge(candidate)  # reload with everything the debrief shows
     candidate = candidate_for_debrief(candidate_id)
     try:
-        pdf, _ = packet_pdf(build_debrief(candidate))
+        pdf, _ = packet_pdf(build_debrief(candidate, viewer_id=current_user.id))
     except RenderTimeout:
         return render_template("errors/error.html", code=503, title="Packet not ready",
                                message=TOO_SLOW.format(current_app.config[

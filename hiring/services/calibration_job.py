@@ -77,6 +77,9 @@ def fit() -> int:
             uncertainty=_number(getattr(e, "uncertainty", None)), extra=extra,
             fitted_at=now))
     db.session.commit()
+    from .agreement_stats import refresh_stale
+
+    refresh_stale()  # the same trigger (a scorecard changed) makes agreement figures stale
     return len(estimates)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -20,6 +21,7 @@ from ..models import (
     ScorecardRedFlag,
     ScorecardSignal,
     TemplateVersion,
+    User,
 )
 
 SETTING_NAMES = {f.name for f in fields(scoring.Settings)}
@@ -122,18 +124,47 @@ class Debrief:
     concerns: list[Scorecard]
     gaps: list[str]
     pending: list[Interview]
+    # when the rater effects applied were fitted (stored fit), or None: fitted just now
+    calibration_fitted_at: datetime | None = None
 
 
-def score(candidate: Candidate, history: list | None = None) -> scoring.DebriefResult:
+def score(candidate: Candidate, history: list | None = None,
+          calibrations: list | None = None) -> scoring.DebriefResult:
     """The candidate's debrief result from their submitted scorecards. The debrief page and
     the stored snapshots (services/snapshots.py) both come through here, so a change to the
-    formula reaches both."""
+    formula reaches both. Rater effects: `calibrations` (stored estimates) when given, else
+    fitted from `history`."""
     requisition = candidate.requisition
     template = requisition.template
     scale = (min(template.scale_values), max(template.scale_values))
     return scoring.evaluate(dimension_specs(requisition),
                             [to_domain(c) for c in submitted_scorecards(candidate)],
-                            scale, settings_for(requisition), history or [])
+                            scale, settings_for(requisition), history or [], calibrations)
+
+
+def blind_anywhere(viewer_id: int) -> bool:
+    """Does this user still owe a scorecard on any candidate? One indexed query."""
+    from ..policy import blind_candidate_ids
+
+    viewer = db.session.get(User, viewer_id)
+    return viewer is not None and bool(db.session.scalar(
+        select(exists(blind_candidate_ids(viewer)))))
+
+
+def stored_calibrations(cards: list[Scorecard], settings: scoring.Settings,
+                        viewer_id: int | None) -> tuple[list | None, datetime | None]:
+    """The panel's rater effects from the stored fit (a few rows, whatever the size of the
+    history) and its fit time; (None, None) when the debrief must fit them itself: no fit
+    stored yet, or a viewer who still owes a scorecard somewhere (the stored fit used every
+    candidate's ratings, and that viewer may not see some of them, not even averaged into
+    an interviewer's estimated leniency)."""
+    from .calibration_job import estimates_for, last_fit
+
+    fitted_at = last_fit()
+    if fitted_at is None or (viewer_id is not None and blind_anywhere(viewer_id)):
+        return None, None
+    names = {c.author_id: c.author.name for c in cards}
+    return estimates_for(sorted(names), names, settings), fitted_at
 
 
 def build_debrief(candidate: Candidate, with_calibration: bool = True,
@@ -142,9 +173,12 @@ def build_debrief(candidate: Candidate, with_calibration: bool = True,
     template = requisition.template
     cards = submitted_scorecards(candidate)
     settings = settings_for(requisition)
-    history = calibration_history(candidate, [c.author_id for c in cards], viewer_id) \
-        if with_calibration else []
-    result = score(candidate, history)
+    history, calibrations, fitted_at = [], None, None
+    if with_calibration:
+        calibrations, fitted_at = stored_calibrations(cards, settings, viewer_id)
+        if calibrations is None:
+            history = calibration_history(candidate, [c.author_id for c in cards], viewer_id)
+    result = score(candidate, history, calibrations)
     evidence: dict[int, list] = {d.id: [] for d in template.dimensions}
     for card in cards:
         for rating in card.ratings:
@@ -165,4 +199,5 @@ def build_debrief(candidate: Candidate, with_calibration: bool = True,
         concerns=[c for c in cards if c.other_concern.strip()],
         gaps=[d.name for d in result.dimensions if not d.count],
         pending=[i for i in candidate.interviews
-                 if not (i.scorecard and i.scorecard.submitted)])
+                 if not (i.scorecard and i.scorecard.submitted)],
+        calibration_fitted_at=fitted_at)

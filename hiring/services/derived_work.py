@@ -59,7 +59,11 @@ class _Task:
 def scorecards_changed(candidate_id: int) -> None:
     """A scorecard of this candidate was submitted or amended."""
     snapshots.refresh([candidate_id])
+    from ..models import Candidate
     from ..packets.queue import request_render
+    from .agreement_stats import mark_stale
+
+    mark_stale(db.session.get(Candidate, candidate_id).requisition_id)
     from .calibration_job import request_fit
 
     request_render(candidate_id, True)
@@ -75,7 +79,16 @@ def requisition_changed(requisition_id: int) -> None:
 
 
 def packet_content_changed(candidate_id: int) -> None:
-    """Something a packet shows but the score does not (a decision) changed."""
+    """Something a packet shows but the score does not (a decision, the loop, the name)
+    changed: a packet already made is re-rendered, and a loop that just became complete
+    gets its first one."""
     from ..packets.queue import request_render
 
     request_render(candidate_id, False)
+
+
+def requisition_packets_changed(requisition_id: int) -> None:
+    """Something every packet of the requisition prints (its title) changed."""
+    from ..packets.queue import rerender_requisition
+
+    rerender_requisition(requisition_id)

@@ -4,7 +4,8 @@ removed after it (so a rolled-back erasure removes nothing).
 
 Why the queue is emptied too: a queued job only carries ids, but when it runs it would
 render the candidate again; and a job already rendering finds its render state gone (the
-erasure deletes the row in its transaction) and discards its file (hiring/packets/jobs.py).
+erasure deletes the row in its transaction) and discards its file
+(hiring/services/packet_render.py).
 """
 
 from __future__ import annotations

@@ -28,7 +28,11 @@ from ..models import (
     User,
     WeightAdjustment,
 )
-from .derived_work import requisition_changed
+from .derived_work import (
+    packet_content_changed,
+    requisition_changed,
+    requisition_packets_changed,
+)
 from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
@@ -120,6 +124,7 @@ def update_requisition(requisition: Requisition, data: RequisitionInput, *,
         if changes:
             record("requisition_changed", actor=actor, target=f"requisition:{requisition.id}",
                    details={"changes": changes})
+            requisition_packets_changed(requisition.id)  # packets print the title
 
 
 def change_weights(requisition: Requisition, weights: dict[int, float], rationale: str,
@@ -192,7 +197,10 @@ def update_candidate(candidate: Candidate, name: str, email: str, stage: str,
             record("candidate_changed", actor=actor, target=target,
                    details={"fields": fields})
         candidate.name, candidate.email = name, email or ""
+        moved = stage != candidate.stage
         candidate.stage, candidate.notes = stage, notes or ""
+        if fields or moved:
+            packet_content_changed(candidate.id)  # packets print the name and stage
 
 
 def _apply_interview(interview: Interview, data: InterviewInput,
@@ -245,6 +253,7 @@ def add_interview(candidate: Candidate, data: InterviewInput, *, actor: User) ->
         record("interview_created", actor=actor, target=f"candidate:{candidate.id}",
                details={"interview": interview.id,
                         **{k: state[k] for k in INTERVIEW_VALUES}})
+        packet_content_changed(candidate.id)  # the loop is no longer complete
     return interview
 
 
@@ -262,6 +271,7 @@ def update_interview(interview: Interview, data: InterviewInput, *, actor: User)
             record("interview_changed", actor=actor,
                    target=f"candidate:{interview.candidate_id}",
                    details={"interview": interview.id, "changes": changes, "fields": named})
+            packet_content_changed(interview.candidate_id)
 
 
 def remove_interview(interview: Interview, *, actor: User) -> None:
@@ -273,6 +283,8 @@ def remove_interview(interview: Interview, *, actor: User) -> None:
                         "kind": interview.kind})
         interview.focus = []
         db.session.delete(interview)
+        db.session.flush()
+        packet_content_changed(interview.candidate_id)  # the loop may be complete now
 
 
 def plan_dimensions(requisition: Requisition) -> list[PlanDimension]:

@@ -78,12 +78,18 @@ def values_of(result: scoring.DebriefResult) -> dict:
         "red_flags": len(result.red_flags),
         "votes": {str(k): int(v) for k, v in result.votes.items()},
         "contested": list(result.contested),
+        "dimensions": {str(d.id): {
+            "mean": None if d.mean is None else float(d.mean), "mean_shown": d.mean_shown,
+            "spread_shown": d.spread_shown, "count": int(d.count),
+            "ratings": [float(v) for v in d.ratings.values()]} for d in result.dimensions},
+        "dimension_means": {str(d.id): float(d.mean) for d in result.dimensions
+                            if d.mean is not None},
     }
 
 
 SNAPSHOT_FIELDS = ("composite_100", "score_shown", "coverage", "coverage_shown",
                    "recommendation", "band", "needs_discussion", "split_vote", "submitted",
-                   "red_flags", "votes", "contested")
+                   "red_flags", "votes", "contested", "dimensions", "dimension_means")
 
 
 def stored_values(snapshot: ScoreSnapshot) -> dict:
@@ -149,3 +155,14 @@ def current(candidates: list[Candidate], snapshots: dict[int, ScoreSnapshot]) ->
 
 def _has_submitted(candidate: Candidate) -> bool:
     return any(i.scorecard is not None and i.scorecard.submitted for i in candidate.interviews)
+
+
+def refresh_now(everything: bool = False) -> int:
+    """`flask snapshots refresh`: recompute the stale (or, with `everything`, all)
+    snapshots in one transaction; returns how many."""
+    from .transaction import transaction
+
+    with transaction():
+        if everything:
+            return refresh(db.session.scalars(select(Candidate.id)).all())
+        return refresh_stale()

@@ -32,6 +32,20 @@ def upgrade():
     sa.ForeignKeyConstraint(['interviewer_id'], ['user_account.id'], name=op.f('fk_rater_estimate_interviewer_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('interviewer_id', name=op.f('pk_rater_estimate'))
     )
+    op.create_table('agreement_snapshot',
+    sa.Column('requisition_id', sa.Integer(), nullable=False),
+    sa.Column('stale', sa.Boolean(), nullable=False),
+    sa.Column('generation', sa.Integer(), nullable=False),
+    sa.Column('alpha', sa.Float(), nullable=True),
+    sa.Column('low', sa.Float(), nullable=True),
+    sa.Column('high', sa.Float(), nullable=True),
+    sa.Column('pairable', sa.Integer(), nullable=False),
+    sa.Column('units', sa.Integer(), nullable=False),
+    sa.Column('minimum', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['requisition_id'], ['requisition.id'], name=op.f('fk_agreement_snapshot_requisition_id_requisition'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('requisition_id', name=op.f('pk_agreement_snapshot'))
+    )
     op.create_table('packet_render',
     sa.Column('candidate_id', sa.Integer(), nullable=False),
     sa.Column('generation', sa.Integer(), nullable=False),
@@ -58,6 +72,8 @@ def upgrade():
     sa.Column('red_flags', sa.Integer(), nullable=False),
     sa.Column('votes', sa.JSON(), nullable=False),
     sa.Column('contested', sa.JSON(), nullable=False),
+    sa.Column('dimensions', sa.JSON(), nullable=False),
+    sa.Column('dimension_means', sa.JSON(), nullable=False),
     sa.Column('formula_version', sa.Integer(), nullable=False),
     sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidate.id'], name=op.f('fk_score_snapshot_candidate_id_candidate'), ondelete='CASCADE'),
@@ -117,5 +133,6 @@ def downgrade():
 
     op.drop_table('score_snapshot')
     op.drop_table('packet_render')
+    op.drop_table('agreement_snapshot')
     op.drop_table('rater_estimate')
     # ### end Alembic commands ###

@@ -1,4 +1,5 @@
-"""The packet render job, as run by an RQ worker or the in-process thread.
+"""The packet render job, as run by an RQ worker or the in-process thread (queued by
+hiring/packets/queue.py). Several short transactions: none is held while rendering.
 
 WeasyPrint is imported inside the job (hiring.packets.pdf imports it lazily), and the
 worker started by `flask packets worker` is RQ's SimpleWorker, which runs jobs in its own
@@ -12,6 +13,7 @@ from flask import has_app_context
 from ..extensions import db
 from ..models import PacketRender
 from ..models.base import utcnow
+from .debrief import build_debrief, load_candidate
 
 
 def render_packet(candidate_id: int, generation: int) -> str:
@@ -31,8 +33,7 @@ def _current(candidate_id: int, generation: int) -> PacketRender | None:
 
 
 def render_in_app(candidate_id: int, generation: int) -> str:
-    from ..services.debrief import build_debrief, load_candidate
-    from .build import packet_css, packet_html, render, store_file
+    from ..packets.build import packet_css, packet_html, render, store_file
 
     try:
         row = _current(candidate_id, generation)
@@ -72,6 +73,6 @@ def render_in_app(candidate_id: int, generation: int) -> str:
 
 
 def _remove(name: str) -> None:
-    from .build import cache_dir
+    from ..packets.build import cache_dir
 
     (cache_dir() / name).unlink(missing_ok=True)

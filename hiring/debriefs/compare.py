@@ -1,0 +1,149 @@
+"""The comparison table of a requisition, one page at a time from the stored score
+snapshots: sorted, filtered and paged in the database, so a page costs the same at 5,000
+candidates as at 10 (the numbers are those of services/snapshots.py, which the debrief's
+own formula computes when a scorecard or a setting changes).
+
+Blinding: candidates the viewer still owes a scorecard on are never scored, sorted or
+counted by stage; they are listed after the ranked ones, without numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from ..core import scoring
+from ..core.vocabulary import Stage
+from ..extensions import db
+from ..models import DECISIONS, Candidate, Decision, Interview, ScoreSnapshot
+from ..policy import blind_candidate_ids
+from ..services.debrief import dimension_specs, settings_for
+from ..services.snapshots import current, values_of
+
+PAGE_SIZE = 25
+
+# column -> natural direction is descending
+NATURAL = {"name": False, "stage": False, "composite": True, "coverage": True,
+           "flags": True, "decision": False}
+
+
+def _latest_decision():
+    return (select(Decision.decision).where(Decision.candidate_id == Candidate.id)
+            .order_by(Decision.id.desc()).limit(1).scalar_subquery())
+
+
+def _label_order(labels: dict[str, str], column):
+    """Order by what the page prints (the label), not the stored key."""
+    ranked = sorted(labels, key=lambda key: labels[key].casefold())
+    return case({key: rank for rank, key in enumerate(ranked)}, value=column)
+
+
+def sort_expression(sort: str, dimension_ids: set[int]):
+    """(the SQL to order by, natural direction is descending), or None if unknown."""
+    if sort.startswith("dim-") and sort[4:].isdigit() and int(sort[4:]) in dimension_ids:
+        return ScoreSnapshot.dimension_means[sort[4:]].as_float(), True
+    columns = {
+        "name": Candidate.name_key,
+        "stage": _label_order({s.value: s.label for s in Stage}, Candidate.stage),
+        "composite": ScoreSnapshot.composite_100,
+        "coverage": ScoreSnapshot.coverage,
+        "flags": ScoreSnapshot.red_flags,
+        "decision": _label_order(DECISIONS, _latest_decision()),
+    }
+    return (columns[sort], NATURAL[sort]) if sort in columns else None
+
+
+@dataclass
+class ComparePage:
+    rows: list[dict]
+    number: int
+    pages: int
+    total: int
+    offset: int
+    sort: str
+    descending: bool
+
+
+def _result(snapshot: ScoreSnapshot, dims) -> SimpleNamespace:
+    """What a row shows, from a snapshot (the names the template reads)."""
+    stored = snapshot.dimensions or {}
+    dimensions = []
+    for dim in dims:
+        entry = stored.get(str(dim.id)) or {}
+        dimensions.append(SimpleNamespace(
+            id=dim.id, name=dim.name, count=int(entry.get("count", 0)),
+            mean_shown=entry.get("mean_shown", "\u2014"),
+            spread_shown=entry.get("spread_shown", "\u2014")))
+    return SimpleNamespace(
+        score_shown=snapshot.score_shown, recommendation=snapshot.recommendation,
+        needs_discussion=snapshot.needs_discussion, coverage_shown=snapshot.coverage_shown,
+        votes={int(k): int(v) for k, v in (snapshot.votes or {}).items()},
+        dimensions=dimensions)
+
+
+def _empty_snapshot(requisition) -> ScoreSnapshot:
+    """The numbers of a candidate with no submitted scorecard (not stored)."""
+    template = requisition.template
+    scale = (min(template.scale_values), max(template.scale_values))
+    result = scoring.evaluate(dimension_specs(requisition), [], scale,
+                              settings_for(requisition))
+    return ScoreSnapshot(requisition_id=requisition.id, **values_of(result))
+
+
+def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
+                 number: int) -> ComparePage:
+    blind = blind_candidate_ids(viewer)
+    dims = requisition.template.dimensions
+    found = sort_expression(sort, {d.id for d in dims})
+    if found is None:
+        sort, found = "composite", sort_expression("composite", set())
+    expression, natural = found
+    descending = natural if direction not in ("asc", "desc") else direction == "desc"
+    ranked = (select(Candidate.id)
+              .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+              .where(Candidate.requisition_id == requisition.id, Candidate.id.not_in(blind)))
+    if stage:
+        ranked = ranked.where(Candidate.stage == stage)
+    blind_query = select(Candidate).where(Candidate.requisition_id == requisition.id,
+                                          Candidate.id.in_(blind))
+    ranked_total = db.session.scalar(select(func.count()).select_from(ranked.subquery()))
+    blind_total = 0 if stage else db.session.scalar(
+        select(func.count()).select_from(blind_query.subquery()))
+    total = ranked_total + blind_total
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    number = min(max(number, 1), pages)
+    offset = (number - 1) * PAGE_SIZE
+    # rows without a value go last whatever the direction; ties keep the composite ranking
+    ordering = [expression.is_(None), expression.desc() if descending else expression.asc(),
+                ScoreSnapshot.composite_100.is_(None), ScoreSnapshot.composite_100.desc(),
+                Candidate.name_key, Candidate.id]
+    ids = db.session.scalars(ranked.order_by(*ordering).limit(PAGE_SIZE).offset(offset)).all()
+    candidates = _load(select(Candidate).where(Candidate.id.in_(ids)))
+    by_id = {c.id: c for c in candidates}
+    page_candidates = [by_id[i] for i in ids]
+    snapshots = {s.candidate_id: s for s in db.session.scalars(
+        select(ScoreSnapshot).where(ScoreSnapshot.candidate_id.in_(ids)))}
+    shown = current(page_candidates, snapshots)
+    empty = _empty_snapshot(requisition) if len(shown) < len(ids) else None
+    rows = [{"candidate": c, "blind": False,
+             "result": _result(shown.get(c.id) or empty, dims),
+             "flags": (shown.get(c.id) or empty).red_flags} for c in page_candidates]
+    room = PAGE_SIZE - len(rows)
+    if blind_total and room > 0:
+        skip = max(offset - ranked_total, 0)
+        blind_rows = _load(blind_query.order_by(Candidate.name_key, Candidate.id)
+                           .limit(room).offset(skip))
+        rows += [{"candidate": c, "blind": True, "result": None, "flags": None}
+                 for c in blind_rows]
+    return ComparePage(rows=rows, number=number, pages=pages, total=total, offset=offset,
+                       sort=sort, descending=descending)
+
+
+def _load(query) -> list[Candidate]:
+    """A page of candidates with what the row and the policy's blinding check read."""
+    return list(db.session.scalars(query.options(
+        selectinload(Candidate.decisions),
+        selectinload(Candidate.interviews).selectinload(Interview.scorecards))).all())

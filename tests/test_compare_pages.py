@@ -1,0 +1,97 @@
+"""The comparison page reads stored snapshots and sorts, filters and pages in the database:
+its order must be the one a person computes by hand from the planted ratings, on SQLite
+and PostgreSQL, with blinded candidates last and unscored; the stored agreement figure
+equals the one computed on the spot, and goes stale exactly when a scorecard changes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from hiring.extensions import db
+from hiring.models import AgreementSnapshot, Candidate, Interview
+from tests.access import client_for
+from tests.scale_data import panel_of, requisition_with
+
+
+def first_dimension_grows(c: int, i: int, k: int) -> int:
+    """Rater i of 4 (0-3) on candidate c: the first dimension gets 1 + floor((c + i) / 4),
+    which sums over the four raters to 4 + c (Hermite's identity), so its mean is exactly
+    1 + c/4: distinct and increasing with c. Every other dimension gets 2 from everyone, so
+    the composite grows with c too."""
+    return 1 + (c + i) // 4 if k == 0 else 2
+
+
+def names_in(html: str) -> list[str]:
+    return re.findall(r"Scale Candidate (\d+)", html)
+
+
+def build(people, count: int):
+    req = requisition_with(people, count, panel_of(3), rating=first_dimension_grows)
+    return req, req.template.dimensions[0].id
+
+
+def test_order_by_composite_and_by_a_dimension_matches_the_planted_ratings(app, people):
+    req, first = build(people, 13)
+    hm, _ = client_for(app, "hiring_manager")
+    up = [f"{c:03d}" for c in range(13)]
+    html = hm.get(f"/requisitions/{req.id}/compare").get_data(as_text=True)
+    assert names_in(html) == up[::-1]  # composite, highest first
+    html = hm.get(f"/requisitions/{req.id}/compare?sort=dim-{first}&dir=asc").get_data(
+        as_text=True)
+    assert names_in(html) == up
+    # the means shown are the hand-computed 1 + c/4, two decimals
+    assert re.search(r'title="[^"]*: mean 1\.00', html) and "mean 4.00" in html
+    html = hm.get(f"/requisitions/{req.id}/compare?sort=name&dir=desc").get_data(as_text=True)
+    assert names_in(html) == up[::-1]
+
+
+def test_pages_split_the_ranking_and_blinded_candidates_come_last(app, people):
+    req, first = build(people, 30)
+    # the hiring manager also interviews candidate 007 and has not submitted
+    blind = db.session.scalar(select(Candidate).where(
+        Candidate.requisition_id == req.id, Candidate.name == "Scale Candidate 007"))
+    db.session.add(Interview(candidate=blind, interviewer=people["hiring_manager"],
+                             kind="technical",
+                             scheduled_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)))
+    db.session.commit()
+    hm, _ = client_for(app, "hiring_manager")
+    url = f"/requisitions/{req.id}/compare?sort=dim-{first}&dir=asc"
+    one = hm.get(url).get_data(as_text=True)
+    two = hm.get(url + "&page=2").get_data(as_text=True)
+    ranked = [f"{c:03d}" for c in range(30) if c != 7]
+    assert names_in(one) == ranked[:25] and "Page 1 of 2" in one
+    assert names_in(two) == ranked[25:] + ["007"] and "Page 2 of 2" in two
+    assert two.count("Hidden until you submit your own scorecard") == 1
+    assert "30 candidates" in one
+    # a stage filter never matches a blinded candidate (the stage would tell a decision)
+    staged = hm.get(f"/requisitions/{req.id}/compare?stage=debrief").get_data(as_text=True)
+    assert "007" not in names_in(staged) and "29 candidates" in staged
+
+
+def test_stored_agreement_equals_the_live_one_and_goes_stale_on_a_change(app, people):
+    from hiring.services.calibration_job import fit
+
+    req, _ = build(people, 12)
+    hm, _ = client_for(app, "hiring_manager")
+    live = hm.get(f"/requisitions/{req.id}/compare").get_data(as_text=True)
+    assert "computed" not in live.split("agree-h")[2]  # nothing stored yet: computed now
+    db.session.add(AgreementSnapshot(requisition_id=req.id, stale=True, generation=1))
+    db.session.commit()
+    fit()  # the background job: rater effects, then stale agreement figures
+    row = db.session.get(AgreementSnapshot, req.id)
+    db.session.refresh(row)
+    assert row.stale is False and row.computed_at is not None
+    stored = hm.get(f"/requisitions/{req.id}/compare").get_data(as_text=True)
+    figure = re.compile(r"<strong>(-?\d\.\d\d)</strong>, 95% interval ([^ ]+) to ([^,]+),")
+    assert figure.search(stored).groups() == figure.search(live).groups()
+    assert "computed" in stored.split("agree-h")[2]
+    # a scorecard change marks it stale in the same transaction
+    from hiring.services.agreement_stats import mark_stale
+
+    mark_stale(req.id)
+    db.session.commit()
+    db.session.refresh(row)
+    assert row.stale is True and row.generation == 2
