@@ -90,7 +90,9 @@ def test_debrief_query_count_does_not_grow_with_the_loop(app, people, interviewe
     with counting_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    assert len(statements) <= 10, "\n\n".join(statements)
+    # the loop and its scorecards, the panel's rater effects (the viewer's blinding check,
+    # then the stored fit or, with none, one history query) and the packet's state
+    assert len(statements) <= 12, "\n\n".join(statements)
     html = response.get_data(as_text=True)
     assert html.count('class="evidence"') == interviewers * 10
     assert f"Panelist {interviewers - 1}" in html
@@ -105,7 +107,9 @@ def test_comparison_query_count_is_constant(app, people, candidates):
     with counting_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    assert len(statements) <= 10, "\n\n".join(statements)
+    # the page of candidates with their snapshots, loops and decisions, the two counts, and
+    # the agreement figure: a fixed number, never one per candidate
+    assert len(statements) <= 12, "\n\n".join(statements)
     assert response.get_data(as_text=True).count("Big Candidate") == candidates
 
 

@@ -65,6 +65,7 @@ class ComparePage:
     offset: int
     sort: str
     descending: bool
+    blind_here: bool  # the viewer owes a scorecard on a candidate of this requisition
 
 
 def _result(snapshot: ScoreSnapshot, dims) -> SimpleNamespace:
@@ -102,17 +103,16 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
         sort, found = "composite", sort_expression("composite", set())
     expression, natural = found
     descending = natural if direction not in ("asc", "desc") else direction == "desc"
-    ranked = (select(Candidate.id)
-              .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
-              .where(Candidate.requisition_id == requisition.id, Candidate.id.not_in(blind)))
+    conditions = [Candidate.requisition_id == requisition.id, Candidate.id.not_in(blind)]
     if stage:
-        ranked = ranked.where(Candidate.stage == stage)
+        conditions.append(Candidate.stage == stage)
+    ranked = select(Candidate.id).where(*conditions)
     blind_query = select(Candidate).where(Candidate.requisition_id == requisition.id,
                                           Candidate.id.in_(blind))
     ranked_total = db.session.scalar(select(func.count()).select_from(ranked.subquery()))
-    blind_total = 0 if stage else db.session.scalar(
-        select(func.count()).select_from(blind_query.subquery()))
-    total = ranked_total + blind_total
+    blind_total = db.session.scalar(select(func.count()).select_from(blind_query.subquery()))
+    listed_blind = 0 if stage else blind_total  # a stage filter never matches them
+    total = ranked_total + listed_blind
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     number = min(max(number, 1), pages)
     offset = (number - 1) * PAGE_SIZE
@@ -120,30 +120,31 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
     ordering = [expression.is_(None), expression.desc() if descending else expression.asc(),
                 ScoreSnapshot.composite_100.is_(None), ScoreSnapshot.composite_100.desc(),
                 Candidate.name_key, Candidate.id]
-    ids = db.session.scalars(ranked.order_by(*ordering).limit(PAGE_SIZE).offset(offset)).all()
-    candidates = _load(select(Candidate).where(Candidate.id.in_(ids)))
-    by_id = {c.id: c for c in candidates}
-    page_candidates = [by_id[i] for i in ids]
-    snapshots = {s.candidate_id: s for s in db.session.scalars(
-        select(ScoreSnapshot).where(ScoreSnapshot.candidate_id.in_(ids)))}
-    shown = current(page_candidates, snapshots)
-    empty = _empty_snapshot(requisition) if len(shown) < len(ids) else None
+    found_rows = db.session.execute(
+        select(Candidate, ScoreSnapshot)
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+        .where(*conditions)
+        .order_by(*ordering).limit(PAGE_SIZE).offset(offset)
+        .options(*_row_options())).unique().all()
+    page_candidates = [c for c, _ in found_rows]
+    shown = current(page_candidates, {c.id: snap for c, snap in found_rows if snap})
+    empty = _empty_snapshot(requisition) if len(shown) < len(found_rows) else None
     rows = [{"candidate": c, "blind": False,
              "result": _result(shown.get(c.id) or empty, dims),
              "flags": (shown.get(c.id) or empty).red_flags} for c in page_candidates]
     room = PAGE_SIZE - len(rows)
-    if blind_total and room > 0:
+    if listed_blind and room > 0:
         skip = max(offset - ranked_total, 0)
-        blind_rows = _load(blind_query.order_by(Candidate.name_key, Candidate.id)
-                           .limit(room).offset(skip))
+        blind_rows = db.session.scalars(
+            blind_query.order_by(Candidate.name_key, Candidate.id).limit(room).offset(skip)
+            .options(*_row_options())).all()
         rows += [{"candidate": c, "blind": True, "result": None, "flags": None}
                  for c in blind_rows]
     return ComparePage(rows=rows, number=number, pages=pages, total=total, offset=offset,
-                       sort=sort, descending=descending)
+                       sort=sort, descending=descending, blind_here=blind_total > 0)
 
 
-def _load(query) -> list[Candidate]:
-    """A page of candidates with what the row and the policy's blinding check read."""
-    return list(db.session.scalars(query.options(
-        selectinload(Candidate.decisions),
-        selectinload(Candidate.interviews).selectinload(Interview.scorecards))).all())
+def _row_options():
+    """What a row and the policy's blinding check read, for the page's candidates only."""
+    return (selectinload(Candidate.decisions),
+            selectinload(Candidate.interviews).selectinload(Interview.scorecards))

@@ -120,7 +120,8 @@ def compare(requisition_id: int):
     stage = stage if stage in CANDIDATE_STAGES else ""
     page = compare_page(requisition, current_user, stage, request.args.get("sort", ""),
                         request.args.get("dir", ""), page_arg())
-    agreement, agreement_at = agreement_stats.for_viewer(requisition, current_user)
+    agreement, agreement_at = agreement_stats.for_viewer(requisition, current_user,
+                                                          page.blind_here)
     return render_template("debriefs/compare.html", requisition=requisition, rows=page.rows,
                            stage=stage, stages=CANDIDATE_STAGES, page=page.number,
                            pages=page.pages, total=page.total, offset=page.offset,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from ..core.agreement import Agreement, requisition_alpha
 from ..extensions import db
-from ..models import AgreementSnapshot, Candidate, ScoreSnapshot
+from ..models import AgreementSnapshot, ScoreSnapshot
 from ..models.base import utcnow
 from .debrief import settings_for
 
@@ -44,15 +44,13 @@ def compute(requisition, excluded=None) -> Agreement:
     return requisition_alpha(units, settings_for(requisition).agreement_min_pairable)
 
 
-def for_viewer(requisition, viewer) -> tuple[Agreement, object]:
-    """The figure this viewer may see, and when it was computed (None: just now)."""
+def for_viewer(requisition, viewer, blind_here: bool) -> tuple[Agreement, object]:
+    """The figure this viewer may see, and when it was computed (None: just now).
+    `blind_here`: the viewer still owes a scorecard on a candidate of this requisition."""
     from ..policy import blind_candidate_ids
 
-    blind = blind_candidate_ids(viewer)
-    blind_here = db.session.scalar(select(Candidate.id).where(
-        Candidate.requisition_id == requisition.id, Candidate.id.in_(blind)).limit(1))
-    if blind_here is not None:
-        return compute(requisition, excluded=blind), None
+    if blind_here:
+        return compute(requisition, excluded=blind_candidate_ids(viewer)), None
     row = db.session.get(AgreementSnapshot, requisition.id)
     if row is None or row.stale:
         return compute(requisition), None
