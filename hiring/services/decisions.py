@@ -81,5 +81,6 @@ def change_settings(requisition: Requisition, new: dict, rationale: str, actor: 
             record("settings_changed", actor=actor, target=f"requisition:{requisition.id}",
                    details={"changes": changes, "rationale": rationale})
         requisition.settings = {**(requisition.settings or {}), **new}
-        db.session.flush()
-        requisition_changed(requisition.id)
+        if changes:  # every snapshot of the requisition is recomputed: only when needed
+            db.session.flush()
+            requisition_changed(requisition.id)
