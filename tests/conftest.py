@@ -94,6 +94,19 @@ def require_postgres() -> None:
     pytest.skip(f"PostgreSQL unreachable: {reason}")
 
 
+def require_redis(url: str) -> str:
+    """`url` if a real Redis answers there; else skip, or fail under CI=true."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"Redis is required under CI=true and is unreachable: {exc}")
+        pytest.skip(f"Redis unreachable: {exc}")
+    return url
+
+
 def app_config(url: str, **extra) -> dict:
     config = {
         "HIRING_ENV": "testing",

@@ -18,19 +18,14 @@ from hiring.extensions import db
 from hiring.models import PacketRender, Scorecard
 from hiring.services.scorecards import ScorecardInput, amend, get_or_create, save
 from tests.access import client_for
-from tests.conftest import empty_database, make_app
+from tests.conftest import empty_database, make_app, require_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 EVIDENCE = "Walked through a concrete incident review with metrics and follow-ups."
 
 
 def redis_or_skip():
-    from redis import Redis
-
-    try:
-        Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"redis-server unreachable: {exc}")
+    require_redis(REDIS_URL)
 
 
 @pytest.fixture(params=["rq", "thread"])

@@ -1,5 +1,5 @@
 """Erasure outside the database: pre-rendered packet files and packet jobs queued in Redis
-(real Redis, a queue name of this test's own; skipped when RQ or Redis is missing)."""
+(real Redis, a queue name of this test's own; a missing Redis skips, or fails under CI)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,16 @@ import pytest
 
 from hiring.services import erasure
 from tests import retention_world as world
+from tests.conftest import require_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def redis_queue(name: str):
-    rq = pytest.importorskip("rq")
-    redis = pytest.importorskip("redis")
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis unreachable: {exc}")
+    import redis
+    import rq
+
+    connection = redis.Redis.from_url(require_redis(REDIS_URL))
     return rq.Queue(name, connection=connection), connection
 
 
