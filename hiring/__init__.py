@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from .config import INSTANCE_DIR, PROJECT_ROOT, load_config
 from .core.vocabulary import UserRole
-from .database import configure_engine, render_item
+from .database import configure_engine, mark_read_only_requests, render_item
 from .extensions import csrf, db, login_manager, mail, migrate
 
 
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     with app.app_context():
         configure_engine(db.engine)
+    mark_read_only_requests(app)
     csrf.init_app(app)
     mail.init_app(app)
     _init_login(app)

@@ -33,13 +33,32 @@ def begin_statement() -> str:
     return SQLITE_BEGIN_READ if in_read_only_transaction() else SQLITE_BEGIN
 
 
+def mark_read_only_requests(app) -> None:
+    """Flag each real GET/HEAD/OPTIONS request as read-only, before any other hook reads
+    the database. Request contexts made without dispatching a request (the CLI renders
+    emails inside one) run no hooks, so their transactions stay IMMEDIATE."""
+
+    def flag():
+        from flask import g, request
+
+        g._read_only = request.method in READ_METHODS
+
+    def unflag(_exc=None):
+        from flask import g
+
+        # g may outlive the request (an app context pushed around it, as tests do)
+        g.pop("_read_only", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, flag)
+    app.teardown_request(unflag)
+
+
 def in_read_only_transaction() -> bool:
     """True inside a read-only request whose transactions begin DEFERRED; a service that
     writes then ends the read transaction and writes under `write_mode()`."""
-    from flask import g, has_request_context, request
+    from flask import g, has_app_context
 
-    return (has_request_context() and request.method in READ_METHODS
-            and not g.get("_writing"))
+    return has_app_context() and g.get("_read_only", False) and not g.get("_writing")
 
 
 @contextmanager

@@ -118,28 +118,21 @@ def _keys_of(candidate_id: int) -> set[str]:
     return {k for k in keys if len(k) == 64 and all(c in "0123456789abcdef" for c in k)}
 
 
-def _prerendered(candidate_id: int) -> list[Path]:
-    """The background renders of the candidate (hiring/services/packet_render.py names them)."""
-    return sorted(cache_dir().glob(f"candidate-{int(candidate_id)}-g*.pdf"))
-
-
 def cached_count(candidate_id: int) -> int:
-    return sum((cache_dir() / f"{key}.pdf").exists() for key in _keys_of(candidate_id)) + \
-        len(_prerendered(candidate_id))
+    """The candidate's packets cached by content key (the pre-rendered ones,
+    `candidate-<id>-g<n>.pdf`, are counted and removed by services/erasure_outside.py)."""
+    return sum((cache_dir() / f"{key}.pdf").exists() for key in _keys_of(candidate_id))
 
 
 def forget_candidate(candidate_id: int) -> int:
-    """Delete every cached packet of the candidate (by content key and pre-rendered) and
-    its index; the number of PDFs."""
+    """Delete every packet of the candidate cached by content key, and its index; the
+    number of PDFs."""
     removed = 0
     for key in _keys_of(candidate_id):
         pdf = cache_dir() / f"{key}.pdf"
         if pdf.exists():
             pdf.unlink()
             removed += 1
-    for pdf in _prerendered(candidate_id):
-        pdf.unlink(missing_ok=True)
-        removed += 1
     _index_path(candidate_id).unlink(missing_ok=True)
     return removed
 
