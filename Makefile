@@ -32,6 +32,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 # Migrate, import the bundled blueprints, and create the first admin when there is none.
 migrate: $(VENV)/.installed
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask db upgrade
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask snapshots refresh
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask seed
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask users bootstrap
 
