@@ -78,8 +78,10 @@ BUSY_TIMEOUT_MS = 15000
 
 
 def configure_engine(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
+    """Once per engine (apps that share an engine, as the tests' do, configure it once)."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_hiring_configured", False):
         return
+    engine._hiring_configured = True
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

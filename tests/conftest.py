@@ -125,6 +125,40 @@ def app_config(url: str, **extra) -> dict:
     return config
 
 
+def _url_key(url) -> str:
+    return sa.engine.make_url(url).render_as_string(hide_password=False)
+
+
+# The session databases' engines, shared by the apps of every test: one connection pool and
+# one compiled-statement cache per database for the run, where an engine per test connected
+# anew and compiled every statement again. Other databases (a test's own file) keep an engine
+# per app. {url: {engine options: engine}}
+_SHARED_ENGINES: dict[str, dict[str, sa.engine.Engine]] = {}
+_make_engine = db._make_engine
+
+
+def _make_or_share_engine(bind_key, options, app):
+    shared = _SHARED_ENGINES.get(_url_key(options["url"]))
+    if shared is None:
+        return _make_engine(bind_key, options, app)
+    key = repr(sorted((k, v) for k, v in options.items() if k != "url"))
+    if key not in shared:
+        shared[key] = _make_engine(bind_key, options, app)
+    return shared[key]
+
+
+db._make_engine = _make_or_share_engine
+
+
+def _is_shared(engine: sa.engine.Engine) -> bool:
+    return any(engine is e for engines in _SHARED_ENGINES.values() for e in engines.values())
+
+
+def _stop_sharing(url: str) -> None:
+    for engine in _SHARED_ENGINES.pop(_url_key(url), {}).values():
+        engine.dispose()
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
     """A database with the schema created once per session and backend."""
@@ -135,6 +169,8 @@ def database_url(request, tmp_path_factory):
         request.addfinalizer(lambda: drop_database(url))
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'hiring.db'}"
+    _SHARED_ENGINES[_url_key(url)] = {}
+    request.addfinalizer(lambda: _stop_sharing(url))  # runs before the drop above
     app = create_app(app_config(url))
     with app.app_context():
         db.drop_all()
@@ -240,9 +276,15 @@ def empty_database() -> None:
         else:
             conn.execute(sa.text("INSERT INTO audit_purge_flag (id) VALUES (1)"))
         conn.execute(sa.text("DELETE FROM audit_event"))
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
-    db.engine.dispose()
+        deletes = [f'DELETE FROM "{table.name}"'  # noqa: S608 - our own table names
+                   for table in reversed(db.metadata.sorted_tables)]
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("; ".join(deletes))  # one round trip, not one per table
+        else:
+            for delete in deletes:
+                conn.exec_driver_sql(delete)
+    if not _is_shared(db.engine):
+        db.engine.dispose()
 
 
 @pytest.fixture
