@@ -35,7 +35,8 @@ def login(password: str) -> str:
     response = conn.getresponse()
     response.read()
     assert response.status == 302, response.status
-    return response.getheader("Set-Cookie").split(";")[0]
+    # every cookie the login sets (the session, and the known-device cookie of the throttle)
+    return "; ".join(c.split(";")[0] for c in response.msg.get_all("Set-Cookie"))
 
 
 def hammer(path: str, cookie: str) -> float:

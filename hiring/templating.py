@@ -42,9 +42,24 @@ def vote_label(value: int | None, default: str = "Not given") -> str:
     return label_of(Vote, value, default)
 
 
+def clip_for_print(text: str | None, limit=None) -> str:
+    """The PDF packet prints at most `limit` characters of one free-text field, then says
+    how much more there is and where it is (no limit, as on the web pages: all of it).
+    Why: a packet is read in a meeting, and the worst input allowed (every field of every
+    scorecard at NOTE_MAX_LENGTH) would otherwise be 160 pages that take longer to lay out
+    than the render limit. The text stored is never cut; the debrief page and the subject
+    export show all of it."""
+    text = text or ""
+    if not isinstance(limit, int) or limit <= 0 or len(text) <= limit:
+        return text
+    return (f"{text[:limit]} … [{len(text) - limit:,} more characters: the full text is on "
+            f"the debrief page]")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(agreement_words, "agreement_words")
     app.add_template_filter(web_link, "web_link")
+    app.add_template_filter(clip_for_print, "clip")
     # The vocabulary, so templates never spell a vote, role, stage or band themselves.
     app.add_template_filter(vote_label, "vote_label")
     app.add_template_filter(lambda v: label_of(UserRole, v), "role_label")

@@ -55,7 +55,7 @@ def test_packet_of_20000_character_words_renders_and_keeps_every_character(app, 
                                                                           tmp_path):
     # a deployment with a higher note cap (the scorecard service enforces NOTE_MAX_LENGTH)
     app.config.update(PACKET_CACHE_DIR=str(tmp_path / "packets"), PDF_RENDER_TIMEOUT=120,
-                      NOTE_MAX_LENGTH=20_000)
+                      NOTE_MAX_LENGTH=20_000, PACKET_FIELD_MAX_CHARS=0)  # print it all
     _submit_long_words(loop)
     client, _ = client_for(app, "interviewer")
     response = client.get(f"/candidates/{loop['candidate'].id}/packet.pdf")
@@ -96,3 +96,22 @@ def test_an_existing_cache_folder_is_made_private(app, tmp_path):
     store_pdf("k" * 64, b"%PDF-1.7 test")
     assert stat.S_IMODE(cache_dir().stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / f"{'k' * 64}.pdf").stat().st_mode) == 0o600
+
+
+def test_the_packet_prints_a_long_field_clipped_and_says_where_the_rest_is(app, loop,
+                                                                          tmp_path):
+    """The worst input allowed would be a 160-page packet that cannot be laid out within
+    the render limit: each free-text field prints its first PACKET_FIELD_MAX_CHARS
+    characters and then how many more there are; the debrief page shows all of it."""
+    app.config.update(PACKET_CACHE_DIR=str(tmp_path / "packets"), PDF_RENDER_TIMEOUT=120,
+                      NOTE_MAX_LENGTH=20_000, PACKET_FIELD_MAX_CHARS=1500)
+    _submit_long_words(loop)
+    client, _ = client_for(app, "interviewer")
+    response = client.get(f"/candidates/{loop['candidate'].id}/packet.pdf")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    flat = "".join(text.replace(ZWSP, "").split())
+    assert WORD[:1500] in flat and WORD[1500:1530] not in flat  # 20,000 - 1,500 = 18,500
+    assert "[18,500morecharacters:thefulltextisonthedebriefpage]" in flat
+    page = client.get(f"/candidates/{loop['candidate'].id}/debrief").get_data(as_text=True)
+    assert WORD in page.replace(ZWSP, "") and "more characters" not in page
