@@ -4,10 +4,12 @@ numbers get a page."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from hiring.extensions import db
 from hiring.models import Candidate, Requisition
@@ -69,6 +71,51 @@ def test_query_count_per_page_does_not_grow_with_data(app, people):
     big = _counts(app, people, 60)
     assert big == small
     assert max(big.values()) <= 16, big  # a fixed, small number per page
+
+
+@contextlib.contextmanager
+def lazy_loads():
+    """Every relationship loaded lazily (on attribute access) while the block runs, as
+    "Class.attribute": what `raiseload` would refuse. Eager loads (selectin, joined) and
+    the page's own queries are not counted."""
+    seen: list[str] = []
+
+    def note(state):
+        source = state.lazy_loaded_from
+        if source is not None:
+            attribute = state.loader_strategy_path[-1] if state.loader_strategy_path else "?"
+            seen.append(f"{type(source.obj()).__name__}.{getattr(attribute, 'key', attribute)}")
+
+    event.listen(Session, "do_orm_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(Session, "do_orm_execute", note)
+
+
+def test_the_lazy_load_detector_sees_a_lazy_load(app, people):
+    req = requisition_with(people, 2, panel_of(1))
+    db.session.expire_all()
+    candidate = db.session.scalar(select(Candidate).where(Candidate.requisition_id == req.id))
+    with lazy_loads() as seen:
+        assert len(candidate.interviews) == 2
+    assert seen == ["Candidate.interviews"]
+
+
+def test_list_pages_load_no_relationship_lazily_per_row(app, people):
+    """A lazy load inside a row loop is one query per row: every list page eager-loads what
+    its rows show. (The login session's user, loaded once per request, is not a row.)"""
+    req = requisition_with(people, 12, panel_of(2))
+    audit_rows(40)
+    for name, (who, url) in _pages(req.id).items():
+        if name == "debrief":
+            continue  # one candidate, not a list
+        client, _ = client_for(app, who)
+        client.get(url)
+        with lazy_loads() as seen:
+            assert client.get(url).status_code == 200
+        per_row = [load for load in seen if not load.startswith("UserSession.")]
+        assert per_row == [], (name, per_row)
 
 
 def test_lists_are_paged(app, people):
