@@ -54,11 +54,14 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(query, size: int, number: int | None = None, *, scalars: bool = True) -> Page:
-    """One COUNT over the filtered query (ORDER BY dropped), then one page of rows."""
+def paginate(query, size: int, number: int | None = None, *, scalars: bool = True,
+             count=None) -> Page:
+    """One COUNT over the filtered query (ORDER BY dropped), or `count` (a SELECT of the
+    same number that an index answers more cheaply), then one page of rows."""
     number = page_arg() if number is None else number
-    total = db.session.scalar(
-        select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    if count is None:
+        count = select(func.count()).select_from(query.order_by(None).subquery())
+    total = db.session.scalar(count) or 0
     pages = max((total + size - 1) // size, 1)
     number = min(max(number, 1), pages)
     rows = query.limit(size).offset((number - 1) * size)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -86,8 +86,15 @@ def my_interviews():
     coming = db.session.scalars(mine.where(Interview.scheduled_at > now)
                                 .order_by(Interview.scheduled_at).limit(30)).all()
     # the history grows without end: paged, newest first
+    # counted from the scorecards' (author, status, interview) index: the same number
+    # (one scorecard per interview and author), without a probe per interview
+    history = (select(func.count()).select_from(Scorecard)
+               .join(Interview, Interview.id == Scorecard.interview_id)
+               .where(Scorecard.author_id == current_user.id, Scorecard.status == "submitted",
+                      Interview.interviewer_id == current_user.id))
     done = paginate(mine.where(submitted).order_by(Interview.scheduled_at.desc(),
-                                                   Interview.id.desc()), DONE_PAGE_SIZE)
+                                                   Interview.id.desc()), DONE_PAGE_SIZE,
+                    count=history)
 
     def row(interview):
         scorecard = interview.scorecard
