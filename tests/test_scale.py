@@ -247,3 +247,103 @@ def test_search_by_stage_and_name_together(app, searchable):
     assert "Ann Lee" in html and "Anna Lee" not in html
     bogus = hm.get(f"/requisitions/{searchable.id}", query_string={"stage": "nonsense"})
     assert bogus.status_code == 200 and "Anna Lee" in bogus.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- query plans
+
+def _statements_of(app, who: str, url: str) -> list[tuple[str, object]]:
+    """(SQL, parameters) of every SELECT one GET of `url` runs."""
+    from sqlalchemy import event
+
+    client, _ = client_for(app, who)
+    assert client.get(url).status_code == 200  # warm: the session is touched
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    return seen
+
+
+def _plans(statements) -> list[tuple[str, str]]:
+    """(SQL, SQLite's query plan as text) of each statement."""
+    with db.engine.connect() as conn:
+        return [(sql, "\n".join(row[3] for row in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + sql, params))) for sql, params in statements]
+
+
+def _interviewer_history(people, candidates: int, future: int = 0) -> None:
+    """iv@ with a long history: every interview of `candidates` submitted, the first
+    `future` of them moved to the coming days."""
+    requisition_with(people, candidates, panel_of(1))
+    from datetime import timedelta
+
+    from hiring.models import Interview
+    from hiring.models.base import utcnow
+
+    future = db.session.scalars(select(Interview).where(
+        Interview.interviewer_id == people["interviewer"].id).limit(future)).all()
+    for k, interview in enumerate(future):
+        interview.scheduled_at = utcnow() + timedelta(days=k + 1)
+    db.session.commit()
+
+
+def test_my_interviews_reads_pages_from_indexes(app, people, backend):
+    """The history grows without end: each list of "My interviews" must read its page in
+    index order (no sort of the whole history) and count the history from an index alone.
+    A query-plan check, not a timing: it fails if the (interviewer, date) index or the
+    scorecards' (author, status, interview) index goes, or the queries stop using them."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's query plans; PostgreSQL plans by its statistics")
+    _interviewer_history(people, 40, future=5)
+    plans = _plans(_statements_of(app, "interviewer", "/interviews/mine"))
+    lists = [(sql, plan) for sql, plan in plans if "FROM interview" in sql
+             and "LIMIT" in sql]
+    assert len(lists) == 3, [sql for sql, _ in plans]  # due, upcoming, history page
+    for sql, plan in lists:
+        assert "ix_interview_interviewer_scheduled" in plan, (sql, plan)
+        assert "TEMP B-TREE" not in plan, (sql, plan)
+    counts = [(sql, plan) for sql, plan in plans if "count(" in sql.lower()]
+    assert len(counts) == 1, [sql for sql, _ in plans]
+    sql, plan = counts[0]
+    assert "COVERING INDEX ix_scorecard_author_status_interview" in plan, (sql, plan)
+    assert "SCAN" not in plan, (sql, plan)
+
+
+def test_my_interviews_history_count_is_the_number_of_submitted_interviews(app, people):
+    """The history's page count comes from the scorecards' index: the same number as the
+    interviews listed (here 45 submitted + 0 drafts => 3 pages of 20), on both databases."""
+    _interviewer_history(people, 45)
+    iv, _ = client_for(app, "interviewer")
+    html = iv.get("/interviews/mine").get_data(as_text=True)
+    assert "Page 1 of 3" in html
+    last = iv.get("/interviews/mine?page=3").get_data(as_text=True)
+    assert last.count("<bdi>Scale Candidate") == 5 and "Page 3 of 3" in last
+
+
+def test_compare_sorts_narrow_keys_then_loads_the_page(app, people, backend):
+    """Compare sorts every candidate of the requisition to find a page: that sort must
+    select only the keys (ids), not the candidates' and snapshots' columns (JSON included),
+    which are loaded for the page's rows alone. Rows stay in the sorted order."""
+    req = requisition_with(people, 30, panel_of(2))
+    dimension = req.template.dimensions[0].id
+    for url in (f"/requisitions/{req.id}/compare",
+                f"/requisitions/{req.id}/compare?sort=dim-{dimension}&dir=asc"):
+        statements = _statements_of(app, "hiring_manager", url)
+        sorting = [sql for sql, _ in statements if "ORDER BY" in sql and "LIMIT" in sql
+                   and "score_snapshot" in sql]
+        assert len(sorting) == 1, sorting
+        selected = sorting[0].split("FROM", 1)[0]
+        assert "score_snapshot.dimensions" not in selected and "candidate.name," not in \
+            selected, selected
+    hm, _ = client_for(app, "hiring_manager")
+    html = hm.get(f"/requisitions/{req.id}/compare?sort=name&dir=desc").get_data(as_text=True)
+    # hand-made: names "Scale Candidate 029" down to "005" on the first page of 25
+    assert re.findall(r"Scale Candidate (\d+)", html)[:25] == [
+        f"{c:03d}" for c in range(29, 4, -1)]

@@ -120,12 +120,20 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
     ordering = [expression.is_(None), expression.desc() if descending else expression.asc(),
                 ScoreSnapshot.composite_100.is_(None), ScoreSnapshot.composite_100.desc(),
                 Candidate.name_key, Candidate.id]
-    found_rows = db.session.execute(
-        select(Candidate, ScoreSnapshot)
+    # Two steps: sort only the narrow keys to find the page's ids (the sort reads every
+    # candidate of the requisition, so it must not carry each row's JSON along), then load
+    # the page's rows with their snapshots and what the template reads.
+    page_ids = db.session.scalars(
+        select(Candidate.id)
         .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
         .where(*conditions)
-        .order_by(*ordering).limit(PAGE_SIZE).offset(offset)
-        .options(*_row_options())).unique().all()
+        .order_by(*ordering).limit(PAGE_SIZE).offset(offset)).all()
+    position = {candidate_id: k for k, candidate_id in enumerate(page_ids)}
+    found_rows = sorted(db.session.execute(
+        select(Candidate, ScoreSnapshot)
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+        .where(Candidate.id.in_(page_ids))
+        .options(*_row_options())).unique().all(), key=lambda row: position[row[0].id])
     page_candidates = [c for c, _ in found_rows]
     shown = current(page_candidates, {c.id: snap for c, snap in found_rows if snap})
     empty = _empty_snapshot(requisition) if len(shown) < len(found_rows) else None
