@@ -35,7 +35,7 @@ from ..models import (
     WeightAdjustment,
 )
 from ..models.base import utcnow
-from . import snapshots
+from . import agreement_stats, snapshots
 from .blueprints import store_blueprint
 from .scorecards import ScorecardInput, get_or_create, save
 
@@ -172,9 +172,12 @@ def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
         if bulk and c % 200 == 199:
             db.session.flush()
     if bulk:
-        # the same snapshots and rater fit a submission through the service would leave
+        # what submissions through the service leave: the snapshots, and the requisition's
+        # agreement figure marked stale for the next rater fit (`flask calibration fit`,
+        # which the demo command runs) to compute and store
         db.session.flush()
         snapshots.refresh_requisition(requisition.id)
+        agreement_stats.mark_stale(requisition.id)
     record("demo_created", actor_email="cli" if actor is None else "", actor=actor,
            target=f"requisition:{requisition.id}",
            details={"candidates": candidates, "interviewers": interviewers,
