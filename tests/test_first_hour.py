@@ -157,3 +157,22 @@ def test_demo_is_marked_audited_and_reset_removes_it(app, people):
     assert db.session.scalar(select(func.count()).select_from(Scorecard)) == 0
     assert not db.session.get(User, iv.id).active
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.event == "demo_reset"))
+
+
+def test_bulk_demo_leaves_the_derived_data_submissions_leave(app, people):
+    """A big demo writes scorecards directly (bulk); it must still leave what submissions
+    through the service leave, so that the next rater fit stores the agreement figure that
+    compare reads (without it every compare view bootstraps over all candidates)."""
+    from hiring.models import AgreementSnapshot, ScoreSnapshot
+    from hiring.services.calibration_job import fit
+
+    for bulk in (False, True):
+        requisition, _ = build_demo(str(SEED), candidates=3, interviewers=3, bulk=bulk)
+        assert len(db.session.scalars(select(ScoreSnapshot).where(
+            ScoreSnapshot.requisition_id == requisition.id)).all()) == 3
+        assert db.session.get(AgreementSnapshot, requisition.id).stale
+    fit()
+    db.session.expire_all()
+    figures = db.session.scalars(select(AgreementSnapshot)).all()
+    assert len(figures) == 2 and not any(f.stale for f in figures)
+    assert all(f.computed_at is not None for f in figures)
