@@ -95,3 +95,30 @@ def test_stored_agreement_equals_the_live_one_and_goes_stale_on_a_change(app, pe
     db.session.commit()
     db.session.refresh(row)
     assert row.stale is True and row.generation == 2
+
+
+def test_composite_order_pages_across_scored_unscored_and_blinded(app, people):
+    """Compare's default order, hand-computed: the scored candidates by composite (it grows
+    with c), then the candidates without a composite (no scorecard yet) by name, then the
+    blinded ones; the same in both directions except the scored part; across pages."""
+    req, _ = build(people, 30)
+    for name in ("Scale Candidate 202", "Scale Candidate 200", "Scale Candidate 201"):
+        db.session.add(Candidate(requisition=req, name=name, email="", stage="applied"))
+    blind = db.session.scalar(select(Candidate).where(
+        Candidate.requisition_id == req.id, Candidate.name == "Scale Candidate 007"))
+    db.session.add(Interview(candidate=blind, interviewer=people["hiring_manager"],
+                             kind="technical",
+                             scheduled_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)))
+    db.session.commit()
+    hm, _ = client_for(app, "hiring_manager")
+    scored = [f"{c:03d}" for c in range(30) if c != 7]
+    unscored = ["200", "201", "202"]
+    for direction, order in (("desc", scored[::-1]), ("asc", scored)):
+        url = f"/requisitions/{req.id}/compare?dir={direction}"
+        one = names_in(hm.get(url).get_data(as_text=True))
+        two = names_in(hm.get(url + "&page=2").get_data(as_text=True))
+        assert one == order[:25], direction
+        assert two == order[25:] + unscored + ["007"], direction
+    # a stage filter: only the unscored candidates are at "applied"
+    staged = hm.get(f"/requisitions/{req.id}/compare?stage=applied").get_data(as_text=True)
+    assert names_in(staged) == unscored

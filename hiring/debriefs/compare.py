@@ -120,14 +120,16 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
     ordering = [expression.is_(None), expression.desc() if descending else expression.asc(),
                 ScoreSnapshot.composite_100.is_(None), ScoreSnapshot.composite_100.desc(),
                 Candidate.name_key, Candidate.id]
-    # Two steps: sort only the narrow keys to find the page's ids (the sort reads every
-    # candidate of the requisition, so it must not carry each row's JSON along), then load
+    # Two steps: find the page's ids (sorting only keys, never each row's JSON), then load
     # the page's rows with their snapshots and what the template reads.
-    page_ids = db.session.scalars(
-        select(Candidate.id)
-        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
-        .where(*conditions)
-        .order_by(*ordering).limit(PAGE_SIZE).offset(offset)).all()
+    if sort == "composite":
+        page_ids = _composite_page(requisition.id, conditions, descending, offset)
+    else:
+        page_ids = db.session.scalars(
+            select(Candidate.id)
+            .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+            .where(*conditions)
+            .order_by(*ordering).limit(PAGE_SIZE).offset(offset)).all()
     position = {candidate_id: k for k, candidate_id in enumerate(page_ids)}
     found_rows = sorted(db.session.execute(
         select(Candidate, ScoreSnapshot)
@@ -150,6 +152,32 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
                  for c in blind_rows]
     return ComparePage(rows=rows, number=number, pages=pages, total=total, offset=offset,
                        sort=sort, descending=descending, blind_here=blind_total > 0)
+
+
+def _composite_page(requisition_id: int, conditions: list, descending: bool,
+                    offset: int) -> list[int]:
+    """The page's ids in the composite order, read from the (requisition, composite) index
+    so that a page costs the same at 5,000 candidates as at 10: the scored candidates by
+    composite (ties by name, then id), then those without a composite by name. The same
+    order as the generic sort, which puts rows without a value last whatever the
+    direction; three queries whichever the page."""
+    composite = ScoreSnapshot.composite_100
+    scored = (select(Candidate.id)
+              .join(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+              .where(*conditions, ScoreSnapshot.requisition_id == requisition_id,
+                     composite.is_not(None)))
+    scored_total = db.session.scalar(select(func.count()).select_from(scored.subquery()))
+    ids = list(db.session.scalars(
+        scored.order_by(composite.desc() if descending else composite.asc(),
+                        Candidate.name_key, Candidate.id)
+        .limit(max(min(PAGE_SIZE, scored_total - offset), 0)).offset(offset)))
+    ids += db.session.scalars(
+        select(Candidate.id)
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+        .where(*conditions, composite.is_(None))
+        .order_by(Candidate.name_key, Candidate.id)
+        .limit(PAGE_SIZE - len(ids)).offset(max(offset - scored_total, 0)))
+    return ids
 
 
 def _row_options():
