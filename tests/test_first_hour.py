@@ -4,6 +4,7 @@ error banner, the flash that links to the debrief, the demo data and its reset."
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 from sqlalchemy import func, select
 
@@ -176,3 +177,19 @@ def test_bulk_demo_leaves_the_derived_data_submissions_leave(app, people):
     figures = db.session.scalars(select(AgreementSnapshot)).all()
     assert len(figures) == 2 and not any(f.stale for f in figures)
     assert all(f.computed_at is not None for f in figures)
+
+
+def test_a_demo_of_many_candidates_has_every_loop_in_the_past(app, people):
+    """One loop a day from 2 November 2026 reached into the future once there were more
+    candidates than days since then, and a scorecard cannot be submitted before its
+    interview: `flask demo --candidates 50` failed (through the services, up to 50)."""
+    from hiring.models import Interview
+    from hiring.models.base import utcnow
+
+    requisition, _ = build_demo(str(SEED), candidates=50, interviewers=2, note_words=5)
+    latest = db.session.scalar(select(func.max(Interview.scheduled_at)).join(Candidate)
+                               .where(Candidate.requisition_id == requisition.id))
+    assert latest.replace(tzinfo=latest.tzinfo or UTC) < utcnow()
+    submitted = db.session.scalar(select(func.count()).select_from(Scorecard).where(
+        Scorecard.status == "submitted"))
+    assert submitted == 100

@@ -101,6 +101,17 @@ def unique_title(title: str) -> str:
     return candidate
 
 
+def demo_start(candidates: int) -> datetime:
+    """When the first loop takes place: one loop a day, all of them over before now (a
+    scorecard cannot be submitted before its interview), from 2 November 2026 when they fit
+    between then and now."""
+    start = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    if start + timedelta(days=candidates + 1) <= utcnow():
+        return start
+    return (utcnow() - timedelta(days=candidates + 2)).replace(hour=14, minute=0, second=0,
+                                                                microsecond=0)
+
+
 def _add_submitted(interview: Interview, person: User, data: ScorecardInput) -> None:
     """A submitted scorecard written directly: big demos (bench/scale.py) would otherwise
     spend minutes in one transaction per scorecard."""
@@ -134,7 +145,7 @@ def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
     db.session.add(requisition)
     db.session.flush()
     dims = template.dimensions
-    start = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    start = demo_start(candidates)
     for c in range(candidates):
         candidate = Candidate(requisition=requisition, name=candidate_name(c),
                               email=f"candidate{c + 1}@demo.example", stage="debrief")
