@@ -106,10 +106,13 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
     conditions = [Candidate.requisition_id == requisition.id, Candidate.id.not_in(blind)]
     if stage:
         conditions.append(Candidate.stage == stage)
-    ranked = select(Candidate.id).where(*conditions)
     blind_query = select(Candidate).where(Candidate.requisition_id == requisition.id,
                                           Candidate.id.in_(blind))
-    ranked_total = db.session.scalar(select(func.count()).select_from(ranked.subquery()))
+    # the candidates listed with numbers, and how many of them have a composite (one query)
+    ranked_total, scored_total = db.session.execute(
+        select(func.count(), func.count(ScoreSnapshot.composite_100)).select_from(Candidate)
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+        .where(*conditions)).one()
     blind_total = db.session.scalar(select(func.count()).select_from(blind_query.subquery()))
     listed_blind = 0 if stage else blind_total  # a stage filter never matches them
     total = ranked_total + listed_blind
@@ -123,7 +126,8 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
     # Two steps: find the page's ids (sorting only keys, never each row's JSON), then load
     # the page's rows with their snapshots and what the template reads.
     if sort == "composite":
-        page_ids = _composite_page(requisition.id, conditions, descending, offset)
+        page_ids = _composite_page(requisition.id, conditions, descending, offset,
+                                   scored_total, ranked_total - scored_total)
     else:
         page_ids = db.session.scalars(
             select(Candidate.id)
@@ -154,29 +158,29 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
                        sort=sort, descending=descending, blind_here=blind_total > 0)
 
 
-def _composite_page(requisition_id: int, conditions: list, descending: bool,
-                    offset: int) -> list[int]:
+def _composite_page(requisition_id: int, conditions: list, descending: bool, offset: int,
+                    scored_total: int, unscored_total: int) -> list[int]:
     """The page's ids in the composite order, read from the (requisition, composite) index
     so that a page costs the same at 5,000 candidates as at 10: the scored candidates by
     composite (ties by name, then id), then those without a composite by name. The same
     order as the generic sort, which puts rows without a value last whatever the
-    direction; three queries whichever the page."""
+    direction."""
     composite = ScoreSnapshot.composite_100
-    scored = (select(Candidate.id)
-              .join(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
-              .where(*conditions, ScoreSnapshot.requisition_id == requisition_id,
-                     composite.is_not(None)))
-    scored_total = db.session.scalar(select(func.count()).select_from(scored.subquery()))
     ids = list(db.session.scalars(
-        scored.order_by(composite.desc() if descending else composite.asc(),
-                        Candidate.name_key, Candidate.id)
-        .limit(max(min(PAGE_SIZE, scored_total - offset), 0)).offset(offset)))
-    ids += db.session.scalars(
         select(Candidate.id)
-        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
-        .where(*conditions, composite.is_(None))
-        .order_by(Candidate.name_key, Candidate.id)
-        .limit(PAGE_SIZE - len(ids)).offset(max(offset - scored_total, 0)))
+        .join(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+        .where(*conditions, ScoreSnapshot.requisition_id == requisition_id,
+               composite.is_not(None))
+        .order_by(composite.desc() if descending else composite.asc(),
+                  Candidate.name_key, Candidate.id)
+        .limit(max(min(PAGE_SIZE, scored_total - offset), 0)).offset(offset)))
+    if unscored_total and len(ids) < PAGE_SIZE:
+        ids += db.session.scalars(
+            select(Candidate.id)
+            .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+            .where(*conditions, composite.is_(None))
+            .order_by(Candidate.name_key, Candidate.id)
+            .limit(PAGE_SIZE - len(ids)).offset(max(offset - scored_total, 0)))
     return ids
 
 
