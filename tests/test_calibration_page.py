@@ -100,3 +100,26 @@ def test_debrief_calibration_leaves_out_candidates_the_viewer_still_owes(app, pe
     # Lenny still owes candidate 2: its ratings do not enter what he sees
     assert re.search(r"Sevi</bdi>: [^<]*10 compared ratings", his)
     assert "20 compared ratings" not in his
+
+
+def test_an_admins_report_from_the_stored_fit_equals_the_one_fitted_on_the_spot(app, people):
+    """An admin who owes no scorecard may see every candidate: once a fit is stored, their
+    report reads it (its cost no longer grows with the history) and shows exactly what
+    fitting on the spot showed; an admin who owes a scorecard gets a fit without it."""
+    from hiring.services.calibration_job import fit
+
+    panel, candidates = panel_history(people)
+    admin, _ = client_for(app, "admin")
+    live = admin.get("/calibration").get_data(as_text=True)
+    assert "estimated from 3 candidates" in live
+    fit()
+    stored = admin.get("/calibration").get_data(as_text=True)
+    assert rows(stored) == rows(live) and set(rows(stored)) == {"Lenny", "Sevi", "Nia"}
+    assert "estimated from 3 candidates" in stored
+    assert "1 of 1 (100%)" in rows(stored)["Lenny"]
+    # the admin now interviews candidate 2 and has not submitted: left out of their report
+    db.session.add(Interview(candidate=candidates[2], interviewer=people["admin"],
+                             kind="technical", scheduled_at=datetime(2026, 11, 4, tzinfo=UTC)))
+    db.session.commit()
+    blind = admin.get("/calibration").get_data(as_text=True)
+    assert "estimated from 2 candidates" in blind
