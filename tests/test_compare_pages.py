@@ -122,3 +122,14 @@ def test_composite_order_pages_across_scored_unscored_and_blinded(app, people):
     # a stage filter: only the unscored candidates are at "applied"
     staged = hm.get(f"/requisitions/{req.id}/compare?stage=applied").get_data(as_text=True)
     assert names_in(staged) == unscored
+
+
+def test_hostile_sort_and_stage_values_get_the_default_order(app, people):
+    req, first = build(people, 3)
+    hm, _ = client_for(app, "hiring_manager")
+    for sort in ("dim-" + "9" * 5000, "dim-\u0661", "dim--1", f"dim-{first}\x00", "%00",
+                 "composite;drop", "x" * 10000):
+        response = hm.get(f"/requisitions/{req.id}/compare",
+                          query_string={"sort": sort, "dir": sort, "stage": sort})
+        assert response.status_code == 200, sort[:20]
+        assert names_in(response.get_data(as_text=True)) == ["002", "001", "000"]

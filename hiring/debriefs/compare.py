@@ -43,7 +43,8 @@ def _label_order(labels: dict[str, str], column):
 
 def sort_expression(sort: str, dimension_ids: set[int]):
     """(the SQL to order by, natural direction is descending), or None if unknown."""
-    if sort.startswith("dim-") and sort[4:].isdigit() and int(sort[4:]) in dimension_ids:
+    # compared as text: int() of a 5,000-digit string raises (and "١" is a digit to isdigit)
+    if sort.startswith("dim-") and sort[4:] in {str(i) for i in dimension_ids}:
         return ScoreSnapshot.dimension_means[sort[4:]].as_float(), True
     columns = {
         "name": Candidate.name_key,
