@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         render_item=render_item,
     )
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     mark_read_only_requests(app)
     csrf.init_app(app)
     mail.init_app(app)

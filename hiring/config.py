@@ -114,6 +114,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PDF_PAGE_SIZE": os.environ.get("PDF_PAGE_SIZE", "A4"),
         # a packet that takes longer is stopped and the user told (hiring/packets/bounded.py)
         "PDF_RENDER_TIMEOUT": _env_int("PDF_RENDER_TIMEOUT", 15),
+        # how long a request waits for SQLite's write lock before failing (SQLite only)
+        "SQLITE_BUSY_TIMEOUT_MS": _env_int("SQLITE_BUSY_TIMEOUT_MS", 15000),
         # characters of one free-text field the PDF packet prints (then: "N more characters:
         # the full text is on the debrief page"); 0 prints everything
         "PACKET_FIELD_MAX_CHARS": _env_int("PACKET_FIELD_MAX_CHARS", 1500),

@@ -77,8 +77,10 @@ def write_mode() -> Iterator[None]:
 BUSY_TIMEOUT_MS = 15000
 
 
-def configure_engine(engine: Engine) -> None:
-    """Once per engine (apps that share an engine, as the tests' do, configure it once)."""
+def configure_engine(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Once per engine (apps that share an engine, as the tests' do, configure it once).
+    `busy_timeout_ms`: how long a transaction waits for SQLite's write lock before failing
+    (SQLITE_BUSY_TIMEOUT_MS)."""
     if engine.dialect.name != "sqlite" or getattr(engine, "_hiring_configured", False):
         return
     engine._hiring_configured = True
@@ -87,7 +89,7 @@ def configure_engine(engine: Engine) -> None:
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")

@@ -11,7 +11,9 @@ def submit_all(url: str, interviewer_email: str, evidence: str) -> dict:
     from hiring.services.scorecards import ScorecardInput, get_or_create, save
     from tests.conftest import make_app
 
-    app = make_app(url)
+    # The test is about lost writes, not latency: 8 writers on a 2-core machine that may be
+    # busy with other work can leave one waiting past the 15 s default for the write lock.
+    app = make_app(url, SQLITE_BUSY_TIMEOUT_MS=120_000)
     done, errors = 0, []
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == interviewer_email))
