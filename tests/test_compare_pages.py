@@ -133,3 +133,37 @@ def test_hostile_sort_and_stage_values_get_the_default_order(app, people):
                           query_string={"sort": sort, "dir": sort, "stage": sort})
         assert response.status_code == 200, sort[:20]
         assert names_in(response.get_data(as_text=True)) == ["002", "001", "000"]
+
+
+def test_dimension_order_pages_across_assessed_unassessed_and_ties(app, people):
+    """Sorted by a dimension, hand-computed: the candidates with a mean of it by that mean;
+    equal means by composite, highest first; then the candidates nobody rated on it (here
+    the unscored ones) by composite and name; both directions, across pages. Each mean
+    also has its own row (score_dimension_mean) equal to the snapshot's."""
+    from hiring.models import DimensionMean, ScoreSnapshot
+
+    # first dimension: mean 1 + c/4 for c < 28; the last two (028, 029) get the mean of 027
+    def rating(c, i, k):
+        return first_dimension_grows(min(c, 27), i, k) if k == 0 else (2 if c < 28 else 3)
+
+    req = requisition_with(people, 30, panel_of(3), rating=rating)
+    first = req.template.dimensions[0].id
+    for name in ("Scale Candidate 201", "Scale Candidate 200"):
+        db.session.add(Candidate(requisition=req, name=name, email="", stage="applied"))
+    db.session.commit()
+    stored = {(m.candidate_id, m.dimension_id): m.mean
+              for m in db.session.scalars(select(DimensionMean))}
+    for snap in db.session.scalars(select(ScoreSnapshot)):
+        for key, mean in snap.dimension_means.items():
+            assert stored[(snap.candidate_id, int(key))] == mean
+    hm, _ = client_for(app, "hiring_manager")
+    # 028 and 029 share 027's mean; their other dimensions are higher, so their composite
+    # is higher: 029 and 028 (equal composites: by name) come before 027 when descending
+    down = ["028", "029", "027"] + [f"{c:03d}" for c in range(26, -1, -1)]
+    up = [f"{c:03d}" for c in range(27)] + ["028", "029", "027"]
+    for direction, order in (("desc", down), ("asc", up)):
+        url = f"/requisitions/{req.id}/compare?sort=dim-{first}&dir={direction}"
+        one = names_in(hm.get(url).get_data(as_text=True))
+        two = names_in(hm.get(url + "&page=2").get_data(as_text=True))
+        assert one + two == order + ["200", "201"], direction
+        assert len(one) == 25

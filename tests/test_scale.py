@@ -350,19 +350,25 @@ def test_compare_sorts_narrow_keys_then_loads_the_page(app, people, backend):
         f"{c:03d}" for c in range(29, 4, -1)]
 
 
-def test_compare_by_composite_reads_the_page_from_an_index(app, people, backend):
-    """The default order of compare must not sort the whole requisition: the page of scored
-    candidates comes from the (requisition, composite) index, in both directions (only ties
-    are sorted, SQLite's "RIGHT PART OF ORDER BY"). A plan check, not a timing."""
+def test_compare_reads_the_page_from_an_index(app, people, backend):
+    """Compare sorted by composite (the default) or by a dimension must not sort the whole
+    requisition: the page of candidates with a value comes from the (requisition,
+    composite) index of the snapshots or the (requisition, dimension, mean) index of the
+    per-dimension means, in both directions (only ties are sorted, SQLite's "RIGHT PART OF
+    ORDER BY"). A plan check, not a timing."""
     if backend != "sqlite":
         pytest.skip("SQLite's query plans; PostgreSQL plans by its statistics")
     req = requisition_with(people, 30, panel_of(2))
-    for direction in ("desc", "asc"):
-        plans = _plans(_statements_of(app, "hiring_manager",
-                                      f"/requisitions/{req.id}/compare?dir={direction}"))
-        scored = [(sql, plan) for sql, plan in plans if "ORDER BY score_snapshot.composite_100"
-                  in sql and "LIMIT" in sql]
-        assert len(scored) == 1, [sql for sql, _ in plans]
-        sql, plan = scored[0]
-        assert "ix_score_snapshot_req_composite" in plan, (sql, plan)
-        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, (sql, plan)
+    dimension = req.template.dimensions[0].id
+    cases = [("", "ORDER BY score_snapshot.composite_100", "ix_score_snapshot_req_composite"),
+             (f"&sort=dim-{dimension}", "ORDER BY score_dimension_mean.mean",
+              "ix_score_dimension_mean_sort")]
+    for query, order, index in cases:
+        for direction in ("desc", "asc"):
+            url = f"/requisitions/{req.id}/compare?dir={direction}{query}"
+            plans = _plans(_statements_of(app, "hiring_manager", url))
+            paged = [(sql, plan) for sql, plan in plans if order in sql and "LIMIT" in sql]
+            assert len(paged) == 1, (url, [sql for sql, _ in plans])
+            sql, plan = paged[0]
+            assert index in plan, (url, sql, plan)
+            assert "USE TEMP B-TREE FOR ORDER BY" not in plan, (url, sql, plan)

@@ -12,13 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from ..core import scoring
 from ..core.vocabulary import Stage
 from ..extensions import db
-from ..models import DECISIONS, Candidate, Decision, Interview, ScoreSnapshot
+from ..models import (
+    DECISIONS,
+    Candidate,
+    Decision,
+    DimensionMean,
+    Interview,
+    ScoreSnapshot,
+)
 from ..policy import blind_candidate_ids
 from ..services.debrief import dimension_specs, settings_for
 from ..services.snapshots import current, values_of
@@ -109,11 +116,16 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
         conditions.append(Candidate.stage == stage)
     blind_query = select(Candidate).where(Candidate.requisition_id == requisition.id,
                                           Candidate.id.in_(blind))
-    # the candidates listed with numbers, and how many of them have a composite (one query)
-    ranked_total, scored_total = db.session.execute(
-        select(func.count(), func.count(ScoreSnapshot.composite_100)).select_from(Candidate)
-        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
-        .where(*conditions)).one()
+    # the candidates listed with numbers, and how many of them have a value to sort by
+    # (a composite; for a dimension, a mean of it): one query
+    dimension_id = int(sort[4:]) if sort.startswith("dim-") else None
+    counted = select(func.count(), func.count(
+        ScoreSnapshot.composite_100 if dimension_id is None else DimensionMean.mean)
+    ).select_from(Candidate)
+    counted = (counted.outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+               if dimension_id is None else
+               counted.outerjoin(DimensionMean, _mean_of(dimension_id)))
+    ranked_total, scored_total = db.session.execute(counted.where(*conditions)).one()
     blind_total = db.session.scalar(select(func.count()).select_from(blind_query.subquery()))
     listed_blind = 0 if stage else blind_total  # a stage filter never matches them
     total = ranked_total + listed_blind
@@ -129,6 +141,9 @@ def compare_page(requisition, viewer, stage: str, sort: str, direction: str,
     if sort == "composite":
         page_ids = _composite_page(requisition.id, conditions, descending, offset,
                                    scored_total, ranked_total - scored_total)
+    elif dimension_id is not None:
+        page_ids = _dimension_page(requisition.id, dimension_id, conditions, descending,
+                                   offset, scored_total, ranked_total - scored_total)
     else:
         page_ids = db.session.scalars(
             select(Candidate.id)
@@ -181,6 +196,40 @@ def _composite_page(requisition_id: int, conditions: list, descending: bool, off
             .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
             .where(*conditions, composite.is_(None))
             .order_by(Candidate.name_key, Candidate.id)
+            .limit(PAGE_SIZE - len(ids)).offset(max(offset - scored_total, 0)))
+    return ids
+
+
+def _mean_of(dimension_id: int):
+    """Join condition: the candidate's mean of this dimension."""
+    return and_(DimensionMean.candidate_id == Candidate.id,
+                DimensionMean.dimension_id == dimension_id)
+
+
+def _dimension_page(requisition_id: int, dimension_id: int, conditions: list,
+                    descending: bool, offset: int, scored_total: int,
+                    unscored_total: int) -> list[int]:
+    """The page's ids sorted by a dimension's mean, read from the (requisition, dimension,
+    mean) index of score_dimension_mean: the candidates with a mean of it by that mean
+    (ties by composite, highest first, then name and id), then those without one by
+    composite and name. The same order as the generic sort (rows without a value last)."""
+    composite = ScoreSnapshot.composite_100
+    ties = (composite.is_(None), composite.desc(), Candidate.name_key, Candidate.id)
+    ids = list(db.session.scalars(
+        select(Candidate.id)
+        .join(DimensionMean, _mean_of(dimension_id))
+        .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+        .where(*conditions, DimensionMean.requisition_id == requisition_id)
+        .order_by(DimensionMean.mean.desc() if descending else DimensionMean.mean.asc(),
+                  *ties)
+        .limit(max(min(PAGE_SIZE, scored_total - offset), 0)).offset(offset)))
+    if unscored_total and len(ids) < PAGE_SIZE:
+        ids += db.session.scalars(
+            select(Candidate.id)
+            .outerjoin(DimensionMean, _mean_of(dimension_id))
+            .outerjoin(ScoreSnapshot, ScoreSnapshot.candidate_id == Candidate.id)
+            .where(*conditions, DimensionMean.candidate_id.is_(None))
+            .order_by(*ties)
             .limit(PAGE_SIZE - len(ids)).offset(max(offset - scored_total, 0)))
     return ids
 

@@ -3,6 +3,7 @@
 from .derived import (
     PACKET_STATES,
     AgreementSnapshot,
+    DimensionMean,
     PacketRender,
     RaterEstimate,
     ScoreSnapshot,
@@ -47,6 +48,7 @@ __all__ = [
     "PacketRender",
     "RaterEstimate",
     "ScoreSnapshot",
+    "DimensionMean",
     "DECISIONS",
     "Decision",
     "CANDIDATE_STAGES",

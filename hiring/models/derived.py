@@ -55,6 +55,24 @@ class ScoreSnapshot(db.Model):
         return int((self.votes or {}).get(str(value), 0))
 
 
+class DimensionMean(db.Model):
+    """One dimension's mean rating of a candidate, copied from the candidate's snapshot
+    (`ScoreSnapshot.dimension_means`, written with it) into a row of its own so that
+    compare can read a page sorted by a dimension from an index instead of extracting the
+    mean from every candidate's JSON and sorting them all. Only assessed dimensions have a
+    row."""
+
+    __tablename__ = "score_dimension_mean"
+    __table_args__ = (Index("ix_score_dimension_mean_sort", "requisition_id", "dimension_id",
+                            "mean"),)
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidate.id", ondelete="CASCADE"), primary_key=True)
+    dimension_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requisition_id: Mapped[int] = mapped_column(ForeignKey("requisition.id"))
+    mean: Mapped[float] = mapped_column(Float)
+
+
 class AgreementSnapshot(db.Model):
     """A requisition's inter-rater agreement (ordinal alpha with its bootstrap interval)
     over every candidate, recomputed in the background after its scorecards change: the

@@ -17,6 +17,7 @@ from ..models import (
     AuditEvent,
     Candidate,
     Decision,
+    DimensionMean,
     Interview,
     InterviewFocus,
     LegalHold,
@@ -215,7 +216,7 @@ def reset_demo(actor: User | None = None) -> dict[str, int]:
     db.session.execute(delete(Decision).where(Decision.candidate_id.in_(cand_ids)))
     db.session.execute(delete(LegalHold).where(LegalHold.candidate_id.in_(cand_ids)
                                                | LegalHold.requisition_id.in_(req_ids)))
-    for model in (ScoreSnapshot, PacketRender):
+    for model in (ScoreSnapshot, DimensionMean, PacketRender):
         db.session.execute(delete(model).where(model.candidate_id.in_(cand_ids)))
     db.session.execute(delete(Candidate).where(Candidate.id.in_(cand_ids)))
     db.session.execute(delete(WeightAdjustment).where(

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import scoring
 from ..extensions import db
 from ..models import (
     Candidate,
+    DimensionMean,
     Interview,
     Requisition,
     Scorecard,
@@ -107,6 +108,7 @@ def refresh(candidate_ids: Iterable[int]) -> int:
         existing = {s.candidate_id: s for s in db.session.scalars(
             select(ScoreSnapshot).where(ScoreSnapshot.candidate_id.in_(chunk))
             .execution_options(populate_existing=True))}
+        means = []
         for candidate in _load(chunk, fresh=True):
             snapshot = existing.get(candidate.id)
             if snapshot is None:
@@ -116,8 +118,21 @@ def refresh(candidate_ids: Iterable[int]) -> int:
             for key, value in values_of(score(candidate)).items():
                 setattr(snapshot, key, value)
             snapshot.formula_version, snapshot.computed_at = version, now
+            means += mean_rows(snapshot)
             done += 1
+        # the per-dimension means compare sorts by, replaced with the snapshots
+        db.session.execute(delete(DimensionMean).where(DimensionMean.candidate_id.in_(chunk)))
+        if means:
+            db.session.execute(insert(DimensionMean), means)
     return done
+
+
+def mean_rows(snapshot: ScoreSnapshot) -> list[dict]:
+    """The snapshot's assessed dimensions' means as rows of score_dimension_mean."""
+    return [{"candidate_id": snapshot.candidate_id, "dimension_id": int(key),
+             "requisition_id": snapshot.requisition_id, "mean": float(mean)}
+            for key, mean in sorted((snapshot.dimension_means or {}).items())
+            if mean is not None]
 
 
 def refresh_requisition(requisition_id: int) -> int:
