@@ -309,6 +309,10 @@ def test_my_interviews_reads_pages_from_indexes(app, people, backend):
     for sql, plan in lists:
         assert "ix_interview_interviewer_scheduled" in plan, (sql, plan)
         assert "TEMP B-TREE" not in plan, (sql, plan)
+    # the due list: one index lookup per past interview, no correlated subquery
+    [(sql, plan)] = [(sql, plan) for sql, plan in lists if "LEFT OUTER JOIN scorecard" in sql]
+    assert "COVERING INDEX ix_scorecard_author_status_interview" in plan, (sql, plan)
+    assert "CORRELATED" not in plan, (sql, plan)
     counts = [(sql, plan) for sql, plan in plans if "count(" in sql.lower()]
     assert len(counts) == 1, [sql for sql, _ in plans]
     sql, plan = counts[0]
