@@ -66,8 +66,10 @@ def scorecards_changed(candidate_id: int) -> None:
     mark_stale(db.session.get(Candidate, candidate_id).requisition_id)
     from .calibration_job import request_fit
 
-    request_render(candidate_id, True)
+    # the refit is queued first, so that the packet rendered next (one background thread,
+    # or RQ's first-in first-out queue) applies rater effects that include this change
     after_commit(_Task(request_fit))
+    request_render(candidate_id, True)
 
 
 def requisition_changed(requisition_id: int) -> None:
