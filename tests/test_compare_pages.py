@@ -33,6 +33,15 @@ def build(people, count: int):
     return req, req.template.dimensions[0].id
 
 
+def hm_interviews_007(req, people) -> None:
+    """The hiring manager also interviews candidate 007 and has not submitted: blinded."""
+    blind = db.session.scalar(select(Candidate).where(
+        Candidate.requisition_id == req.id, Candidate.name == "Scale Candidate 007"))
+    db.session.add(Interview(candidate=blind, interviewer=people["hiring_manager"],
+                             kind="technical",
+                             scheduled_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)))
+
+
 def test_order_by_composite_and_by_a_dimension_matches_the_planted_ratings(app, people):
     req, first = build(people, 13)
     hm, _ = client_for(app, "hiring_manager")
@@ -50,12 +59,7 @@ def test_order_by_composite_and_by_a_dimension_matches_the_planted_ratings(app, 
 
 def test_pages_split_the_ranking_and_blinded_candidates_come_last(app, people):
     req, first = build(people, 30)
-    # the hiring manager also interviews candidate 007 and has not submitted
-    blind = db.session.scalar(select(Candidate).where(
-        Candidate.requisition_id == req.id, Candidate.name == "Scale Candidate 007"))
-    db.session.add(Interview(candidate=blind, interviewer=people["hiring_manager"],
-                             kind="technical",
-                             scheduled_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)))
+    hm_interviews_007(req, people)
     db.session.commit()
     hm, _ = client_for(app, "hiring_manager")
     url = f"/requisitions/{req.id}/compare?sort=dim-{first}&dir=asc"
@@ -104,11 +108,7 @@ def test_composite_order_pages_across_scored_unscored_and_blinded(app, people):
     req, _ = build(people, 30)
     for name in ("Scale Candidate 202", "Scale Candidate 200", "Scale Candidate 201"):
         db.session.add(Candidate(requisition=req, name=name, email="", stage="applied"))
-    blind = db.session.scalar(select(Candidate).where(
-        Candidate.requisition_id == req.id, Candidate.name == "Scale Candidate 007"))
-    db.session.add(Interview(candidate=blind, interviewer=people["hiring_manager"],
-                             kind="technical",
-                             scheduled_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC)))
+    hm_interviews_007(req, people)
     db.session.commit()
     hm, _ = client_for(app, "hiring_manager")
     scored = [f"{c:03d}" for c in range(30) if c != 7]

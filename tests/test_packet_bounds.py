@@ -51,17 +51,23 @@ def _submit_long_words(loop):
                               case_notes=WORD), card.lock_version, submit=True)
 
 
-def test_packet_of_20000_character_words_renders_and_keeps_every_character(app, loop,
-                                                                          tmp_path):
-    # a deployment with a higher note cap (the scorecard service enforces NOTE_MAX_LENGTH)
+def _long_words_packet(app, loop, tmp_path, print_at_most: int):
+    """Submit 20,000-character words (a deployment with a higher note cap: the scorecard
+    service enforces NOTE_MAX_LENGTH) and download the packet: the interviewer's client and
+    the packet's text without white space or break opportunities."""
     app.config.update(PACKET_CACHE_DIR=str(tmp_path / "packets"), PDF_RENDER_TIMEOUT=120,
-                      NOTE_MAX_LENGTH=20_000, PACKET_FIELD_MAX_CHARS=0)  # print it all
+                      NOTE_MAX_LENGTH=20_000, PACKET_FIELD_MAX_CHARS=print_at_most)
     _submit_long_words(loop)
     client, _ = client_for(app, "interviewer")
     response = client.get(f"/candidates/{loop['candidate'].id}/packet.pdf")
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-    flat = "".join(text.replace(ZWSP, "").split())
+    return client, "".join(text.replace(ZWSP, "").split())
+
+
+def test_packet_of_20000_character_words_renders_and_keeps_every_character(app, loop,
+                                                                          tmp_path):
+    client, flat = _long_words_packet(app, loop, tmp_path, print_at_most=0)  # print it all
     # every character printed (not cut off at the page edge): each 30-character piece
     # between break opportunities is on the page; page headers may sit between pieces
     pieces = [WORD[i:i + 30] for i in range(0, len(WORD), 30)]
@@ -103,14 +109,7 @@ def test_the_packet_prints_a_long_field_clipped_and_says_where_the_rest_is(app, 
     """The worst input allowed would be a 160-page packet that cannot be laid out within
     the render limit: each free-text field prints its first PACKET_FIELD_MAX_CHARS
     characters and then how many more there are; the debrief page shows all of it."""
-    app.config.update(PACKET_CACHE_DIR=str(tmp_path / "packets"), PDF_RENDER_TIMEOUT=120,
-                      NOTE_MAX_LENGTH=20_000, PACKET_FIELD_MAX_CHARS=1500)
-    _submit_long_words(loop)
-    client, _ = client_for(app, "interviewer")
-    response = client.get(f"/candidates/{loop['candidate'].id}/packet.pdf")
-    assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-    flat = "".join(text.replace(ZWSP, "").split())
+    client, flat = _long_words_packet(app, loop, tmp_path, print_at_most=1500)
     assert WORD[:1500] in flat and WORD[1500:1530] not in flat  # 20,000 - 1,500 = 18,500
     assert "[18,500morecharacters:thefulltextisonthedebriefpage]" in flat
     page = client.get(f"/candidates/{loop['candidate'].id}/debrief").get_data(as_text=True)
