@@ -107,7 +107,7 @@ class RaterEstimate(db.Model):
     compared: Mapped[int | None] = mapped_column(Integer)
     scorecards: Mapped[int | None] = mapped_column(Integer)
     uncertainty: Mapped[float | None] = mapped_column(Float)
-    # whatever else the model reports about this interviewer, kept as given
+    # reserved for further per-interviewer figures of a later model; empty today
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -78,17 +78,12 @@ def _stored_report(settings: scoring.Settings) -> Report | None:
     candidates = db.session.scalar(
         select(func.count(func.distinct(Interview.candidate_id)))
         .join(Scorecard, Scorecard.interview_id == Interview.id).where(*mine))
-    names = dict(db.session.execute(select(User.id, User.name)).all())
-    rows = []
-    for estimate in db.session.scalars(select(RaterEstimate)):
-        calibration = scoring.Calibration(
-            interviewer_id=estimate.interviewer_id,
-            interviewer=names.get(estimate.interviewer_id, ""),
-            scorecards=estimate.scorecards or 0, deviation=estimate.deviation,
-            compared=estimate.compared or 0, uncertainty=estimate.uncertainty or 0.0,
-            tendency=estimate.tendency)
-        count, matched = votes.get(estimate.interviewer_id, (0, 0))
-        rows.append(Row(calibration, int(count), int(matched or 0)))
+    from .calibration_job import estimates_for
+
+    names = dict(db.session.execute(select(User.id, User.name).where(
+        User.id.in_(select(RaterEstimate.interviewer_id)))).all())
+    rows = [Row(c, *(int(n or 0) for n in votes.get(c.interviewer_id, (0, 0))))
+            for c in estimates_for(sorted(names), names, settings, everyone=True)]
     rows.sort(key=lambda r: (-abs(r.calibration.deviation), r.calibration.interviewer))
     return Report(rows=rows, settings=settings, candidates=candidates or 0, own_only=False)
 

@@ -11,7 +11,6 @@ from cron).
 from __future__ import annotations
 
 import threading
-from dataclasses import fields
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -22,8 +21,6 @@ from ..models import Interview, RaterEstimate, Scorecard, ScorecardRating, User
 from ..models.base import utcnow
 
 JOB_ID = "hiring-calibration-fit"
-KNOWN = {"interviewer_id", "deviation", "tendency", "compared", "scorecards", "uncertainty",
-         "interviewer"}
 
 
 def full_history() -> list[scoring.PastRating]:
@@ -38,20 +35,6 @@ def full_history() -> list[scoring.PastRating]:
     return [scoring.PastRating(*row) for row in rows]
 
 
-def _plain(value):
-    """A JSON-storable form of an attribute the model reports beyond the known ones."""
-    if isinstance(value, bool | int | str) or value is None:
-        return value
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def _number(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def fit() -> int:
     """Fit on the whole history and store the estimates (one transaction). Returns how
     many interviewers have an estimate."""
@@ -64,18 +47,10 @@ def fit() -> int:
     estimates = scoring.calibrate(history, names, scoring.Settings(), everyone=True)
     now = utcnow()
     db.session.execute(delete(RaterEstimate))
-    for e in estimates:
-        extra = {k: _plain(v) for k, v in vars(e).items() if k not in KNOWN} \
-            if hasattr(e, "__dict__") else {}
-        if not extra and hasattr(e, "__dataclass_fields__"):
-            extra = {f.name: _plain(getattr(e, f.name)) for f in fields(e)
-                     if f.name not in KNOWN}
-        db.session.add(RaterEstimate(
-            interviewer_id=e.interviewer_id, deviation=float(e.deviation),
-            tendency=str(getattr(e, "tendency", "") or ""),
-            compared=getattr(e, "compared", None), scorecards=getattr(e, "scorecards", None),
-            uncertainty=_number(getattr(e, "uncertainty", None)), extra=extra,
-            fitted_at=now))
+    db.session.add_all(RaterEstimate(
+        interviewer_id=e.interviewer_id, deviation=float(e.deviation), tendency=e.tendency,
+        compared=e.compared, scorecards=e.scorecards, uncertainty=float(e.uncertainty),
+        extra={}, fitted_at=now) for e in estimates)
     db.session.commit()
     from .agreement_stats import refresh_stale
 
@@ -84,37 +59,24 @@ def fit() -> int:
 
 
 def estimates_for(interviewer_ids: list[int], names: dict[int, str],
-                  settings: scoring.Settings) -> list:
-    """The stored estimates of these interviewers, as the core's calibration objects (only
-    the fields the core's class declares), one query."""
+                  settings: scoring.Settings, everyone: bool = False) -> list:
+    """The stored estimates of these interviewers as the core's Calibration, sorted by id,
+    labelled with `settings` (the stored label used the defaults); like `calibrate`, only
+    those with enough compared ratings unless `everyone`. One query."""
+    from ..core.calibration import tendency_of
+
     if not interviewer_ids:
         return []
     rows = db.session.scalars(select(RaterEstimate).where(
         RaterEstimate.interviewer_id.in_(interviewer_ids))
         .order_by(RaterEstimate.interviewer_id)).all()
-    declared = {f.name for f in fields(scoring.Calibration)}
-    minimum = getattr(settings, "calibration_min_compared", 0)
-    result = []
-    for row in rows:
-        if (row.compared or 0) < minimum:
-            continue
-        values = {**(row.extra or {}), "interviewer_id": row.interviewer_id,
-                  "interviewer": names.get(row.interviewer_id, ""),
-                  "deviation": row.deviation, "compared": row.compared,
-                  "scorecards": row.scorecards, "uncertainty": row.uncertainty,
-                  "tendency": _tendency(row, settings)}
-        result.append(scoring.Calibration(**{k: v for k, v in values.items()
-                                             if k in declared}))
-    return result
-
-
-def _tendency(row: RaterEstimate, settings: scoring.Settings) -> str:
-    """Labelled with this requisition's settings (the stored label used the defaults)."""
-    try:
-        from ..core.calibration import tendency_of
-    except ImportError:  # an older core without it: the stored label
-        return row.tendency
-    return tendency_of(row.deviation, row.compared or 0, row.uncertainty or 0.0, settings)
+    return [scoring.Calibration(
+        interviewer_id=row.interviewer_id, interviewer=names.get(row.interviewer_id, ""),
+        scorecards=row.scorecards or 0, deviation=row.deviation, compared=row.compared or 0,
+        uncertainty=row.uncertainty or 0.0,
+        tendency=tendency_of(row.deviation, row.compared or 0, row.uncertainty or 0.0,
+                             settings))
+        for row in rows if everyone or (row.compared or 0) >= settings.calibration_min_compared]
 
 
 def last_fit():
