@@ -20,13 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from .extensions import db
-
-
-def page_arg(name: str = "page") -> int:
-    """The requested page number (hiring.routing clamps hostile values)."""
-    from .routing import page_arg as parsed
-
-    return parsed(name)
+from .routing import page_arg
 
 
 @dataclass

@@ -75,29 +75,3 @@ def candidate_rows(candidates: list[Candidate]) -> list[dict]:
         rows.append({"candidate": c, "interviews": len(c.interviews), "submitted": submitted,
                      "snapshot": snapshots.get(c.id), "visible": c.id in allowed})
     return rows
-
-
-def requisition_agreement(requisition, candidate_ids, settings):
-    """Agreement across the requisition's candidates (those `candidate_ids` selects): each
-    candidate x dimension a unit, each interviewer's ratings of it averaged (one person, one
-    voice). One light query of plain rows, no ORM objects; still proportional to the
-    requisition's ratings (see docs/benchmarks.md)."""
-    from ..core.agreement import requisition_alpha
-    from ..models import Scorecard, ScorecardRating
-
-    dims = {d.id for d in requisition.template.dimensions}
-    rows = db.session.execute(
-        select(Interview.candidate_id, ScorecardRating.dimension_id, Scorecard.author_id,
-               ScorecardRating.rating)
-        .join(Scorecard, ScorecardRating.scorecard_id == Scorecard.id)
-        .join(Interview, Scorecard.interview_id == Interview.id)
-        .where(Interview.candidate_id.in_(candidate_ids.scalar_subquery()),
-               Scorecard.status == "submitted", Scorecard.author_id == Interview.interviewer_id,
-               ScorecardRating.rating.is_not(None))).all()
-    units: dict[tuple[int, int], dict[int, list[int]]] = {}
-    for candidate_id, dim_id, author_id, rating in rows:
-        if dim_id in dims:
-            units.setdefault((candidate_id, dim_id), {}).setdefault(author_id, []).append(
-                rating)
-    values = ([sum(r) / len(r) for r in people.values()] for _, people in sorted(units.items()))
-    return requisition_alpha(values, settings.agreement_min_pairable)

@@ -88,15 +88,6 @@ def values_of(result: scoring.DebriefResult) -> dict:
     }
 
 
-SNAPSHOT_FIELDS = ("composite_100", "score_shown", "coverage", "coverage_shown",
-                   "recommendation", "band", "needs_discussion", "split_vote", "submitted",
-                   "red_flags", "votes", "contested", "dimensions", "dimension_means")
-
-
-def stored_values(snapshot: ScoreSnapshot) -> dict:
-    return {key: getattr(snapshot, key) for key in SNAPSHOT_FIELDS}
-
-
 def refresh(candidate_ids: Iterable[int]) -> int:
     """Recompute and store the snapshots of these candidates; returns how many."""
     ids = sorted(set(candidate_ids))
