@@ -433,3 +433,20 @@ def test_discussion_split_votes_and_flags_each_on_their_own():
     nothing = evaluate(dims, [Scorecard(1, "D1", ((1, None),))], SCALE)
     assert nothing.composite is None and not nothing.only_zero_weight
     assert not r.only_zero_weight  # a score exists
+
+
+def test_stored_calibrations_are_applied_as_given_by_hand():
+    """Rater effects fitted earlier (what a debrief reads from storage) are applied as
+    given, without fitting: A (+1 point lenient) rates 4, B (no estimate) rates 2, one
+    dimension on 1-4. Calibrated ratings 3 and 2, mean 5/2: (5/2 - 1) / 3 = 50/100; raw mean
+    3: 200/3. An estimate of someone not on the panel (C) is left out of the result."""
+    from hiring.core.scoring import Calibration
+
+    dims = [DimensionSpec(1, "Only", 1)]
+    cards = [Scorecard(1, "A", ((1, 4),), overall=3), Scorecard(2, "B", ((1, 2),), overall=2)]
+    stored = [Calibration(1, "A", 5, 1.0, 20, 0.1, "lenient"),
+              Calibration(3, "C", 5, -2.0, 20, 0.1, "severe")]
+    r = evaluate(dims, cards, SCALE, Settings(), history=[], calibrations=stored)
+    assert r.calibrated_composite_100 == 50
+    assert r.composite_100 == F(200, 3)
+    assert [c.interviewer_id for c in r.calibrations] == [1]
