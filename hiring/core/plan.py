@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .vocabulary import TOLERANCE
+
 
 @dataclass(frozen=True)
 class PlanDimension:
@@ -71,7 +73,7 @@ def needs_two_raters(dimensions: list[PlanDimension], min_share: float) -> set[i
     if total <= 0:
         return set()
     # compare w/total >= share without dividing: exact at the boundary for decimal inputs
-    return {d.id for d in dimensions if d.weight > 0 and d.weight >= min_share * total - 1e-9}
+    return {d.id for d in dimensions if d.weight > 0 and d.weight >= min_share * total - TOLERANCE}
 
 
 def review(dimensions: list[PlanDimension], focus: dict[int, set[int]],

@@ -57,6 +57,19 @@ class Stage(_LabelledStr):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class Outcome(_LabelledStr):
+    """A hiring manager's decision on a candidate. Hold is not final: retention waits for a
+    hire or a no hire."""
+
+    HIRE = "hire", "Hire"
+    NO_HIRE = "no_hire", "No hire"
+    HOLD = "hold", "Hold"
+
+    @property
+    def final(self) -> bool:
+        return self is not Outcome.HOLD
+
+
 class Band(_LabelledStr):
     """The debrief's recommendation: a band of the composite, or not enough evidence."""
 

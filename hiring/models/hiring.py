@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.sql.expression import false as sa_false
 
 from ..core.text import search_key
-from ..core.vocabulary import Stage, Vote, label_of, labels
+from ..core.vocabulary import Outcome, Stage, Vote, label_of, labels
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 from .roles import TemplateCaseStudy, TemplateDimension, TemplateSignal, TemplateVersion
@@ -330,7 +330,7 @@ class ScorecardAmendment(db.Model):
     author: Mapped[User] = relationship()
 
 
-DECISIONS = {"hire": "Hire", "no_hire": "No hire", "hold": "Hold"}
+DECISIONS = labels(Outcome)  # derived from the vocabulary
 
 
 class Decision(db.Model):

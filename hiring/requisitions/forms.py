@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.vocabulary import UserRole
 from ..models import CANDIDATE_STAGES, INTERVIEW_KINDS, REQUISITION_STATUSES
 from ..validators import email_address, no_nul, normalise_email, plausible_datetime
 
@@ -47,7 +48,7 @@ class RequisitionForm(FlaskForm):
     team = StringField("Team", validators=[Optional(), Length(max=200), no_nul])
     template_id = SelectField("Role scorecard", coerce=int,
                               description="Pinned when the requisition is created.")
-    hiring_manager_id = SelectField("Hiring manager", coerce=int)
+    hiring_manager_id = SelectField(UserRole.HIRING_MANAGER.label, coerce=int)
     status = SelectField("Status", choices=choices(REQUISITION_STATUSES))
 
 
@@ -65,7 +66,7 @@ class CandidateForm(FlaskForm):
 
 
 class InterviewForm(FlaskForm):
-    interviewer_id = SelectField("Interviewer", coerce=int)
+    interviewer_id = SelectField(UserRole.INTERVIEWER.label, coerce=int)
     kind = SelectField("Type", choices=choices(INTERVIEW_KINDS))
     title = StringField("Title", validators=[Optional(), Length(max=200), no_nul],
                         description="Optional, e.g. “System design”. The type is used if empty.")

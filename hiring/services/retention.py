@@ -11,6 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 
 from .. import audit
+from ..core.vocabulary import Outcome
 from ..extensions import db
 from ..models import Candidate, InstallationSetting, LegalHold, Requisition, User
 from ..models.base import utcnow
@@ -19,7 +20,7 @@ SETTING_KEY = "retention"
 DEFAULT_DAYS = 365  # EEOC, 29 CFR 1602.14: at least one year
 MAX_DAYS = 36500
 REASON_MAX = 2000
-FINAL_DECISIONS = ("hire", "no_hire")  # "hold" is not a final decision
+FINAL_DECISIONS = tuple(o.value for o in Outcome if o.final)
 
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
