@@ -206,3 +206,15 @@ def test_batch_build_writes_every_packet_and_a_combined_pdf(packet_app, loop, tm
                                                         "9999"])
     assert missing.exit_code != 0 and "no requisition with id 9999" in missing.output
     assert db.session.scalar(select(Decision)) is None
+
+
+def test_the_combined_pdf_holds_every_page_of_every_packet_in_order():
+    from hiring.packets.batch import _combine
+
+    parts = [html_to_pdf(f"<p>{text}</p>" + extra, "")[0] for text, extra in (
+        ("first packet", ""), ("second packet", '<p style="break-before: page">its page 2</p>'),
+        ("third packet", ""))]
+    combined = PdfReader(io.BytesIO(_combine(parts)))
+    assert [page.extract_text().strip() for page in combined.pages] == [
+        "first packet", "second packet", "its page 2", "third packet"]
+    assert len(PdfReader(io.BytesIO(_combine([]))).pages) == 0
