@@ -50,3 +50,11 @@ def test_the_check_finds_a_spelled_label(tmp_path):
     assert quoted_literals(Vote.STRONG_NO.label).search(line)
     assert quoted_literals(Vote.NO.label).search(line)
     assert not quoted_literals(Vote.NO.label).search("'No hire'")
+
+
+def test_pages_draw_breadcrumbs_and_pagers_with_the_macros():
+    """Issue 12 item 8: crumbs and pagers come from templates/macros/page.html."""
+    spelled = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
+               if p.parent.name != "macros"
+               and re.search(r'class="(crumbs|pager)"', p.read_text())]
+    assert spelled == []

@@ -70,6 +70,10 @@ class Outcome(_LabelledStr):
         return self is not Outcome.HOLD
 
 
+# The stored values of the decisions that end a candidate's process.
+FINAL_OUTCOMES = tuple(o.value for o in Outcome if o.final)
+
+
 class Band(_LabelledStr):
     """The debrief's recommendation: a band of the composite, or not enough evidence."""
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core import scoring
-from ..core.vocabulary import UserRole
+from ..core.vocabulary import FINAL_OUTCOMES, Outcome, UserRole, Vote
 from ..extensions import db
 from ..models import Candidate, Interview, Scorecard, User
 from ..policy import can
@@ -68,8 +68,9 @@ def _stored_report(settings: scoring.Settings) -> Report | None:
     latest = (select(Decision.decision).where(Decision.candidate_id == Interview.candidate_id)
               .order_by(Decision.id.desc()).limit(1).scalar_subquery())
     mine = (Scorecard.status == "submitted", Scorecard.author_id == Interview.interviewer_id)
-    decided = latest.in_(("hire", "no_hire"))
-    agreed = case(((Scorecard.overall >= 3) == (latest == "hire"), 1), else_=0)
+    decided = latest.in_(FINAL_OUTCOMES)
+    agreed = case(((Scorecard.overall >= int(Vote.YES)) == (latest == Outcome.HIRE.value), 1),
+                  else_=0)
     votes = {author: (count, matched) for author, count, matched in db.session.execute(
         select(Scorecard.author_id, func.count(), func.sum(agreed))
         .join(Interview, Scorecard.interview_id == Interview.id)
@@ -108,9 +109,9 @@ def calibration_report(viewer) -> Report:
                 history += [scoring.PastRating(card.author_id, candidate.id, r.dimension_id,
                                                r.rating, card.id)
                             for r in card.ratings if r.rating is not None]
-                if decision in ("hire", "no_hire") and card.overall:
+                if decision in FINAL_OUTCOMES and card.overall:
                     votes.setdefault(card.author_id, []).append(
-                        (card.overall >= 3) == (decision == "hire"))
+                        (card.overall >= Vote.YES) == (decision == Outcome.HIRE))
     own_only = viewer.role == UserRole.INTERVIEWER
     people = {i for i in {p.interviewer_id for p in history} | set(votes)
               if not own_only or i == viewer.id}

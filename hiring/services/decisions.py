@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ..audit import record
+from ..core.vocabulary import Outcome, Stage
 from ..extensions import db
 from ..models import DECISIONS, Candidate, Decision, Requisition, User
 from .debrief import settings_for
@@ -16,7 +17,7 @@ from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
 # The stage each decision moves a candidate to; a decision not listed (Hold) moves nothing.
-STAGE_AFTER = {"hire": "offer", "no_hire": "rejected"}
+STAGE_AFTER = {Outcome.HIRE.value: Stage.OFFER.value, Outcome.NO_HIRE.value: Stage.REJECTED.value}
 SETTINGS = ("strong_hire_at", "hire_at", "lean_no_at", "quorum", "min_coverage")
 
 

@@ -11,7 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 
 from .. import audit
-from ..core.vocabulary import Outcome
+from ..core.vocabulary import FINAL_OUTCOMES
 from ..extensions import db
 from ..models import Candidate, InstallationSetting, LegalHold, Requisition, User
 from ..models.base import utcnow
@@ -20,7 +20,6 @@ SETTING_KEY = "retention"
 DEFAULT_DAYS = 365  # EEOC, 29 CFR 1602.14: at least one year
 MAX_DAYS = 36500
 REASON_MAX = 2000
-FINAL_DECISIONS = tuple(o.value for o in Outcome if o.final)
 
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row
@@ -97,7 +96,7 @@ def set_policy(days: int, actor: User | None, via: str = "web") -> Policy:
 
 def final_decision_at(candidate: Candidate) -> datetime | None:
     decision = candidate.decision
-    if decision is None or decision.decision not in FINAL_DECISIONS:
+    if decision is None or decision.decision not in FINAL_OUTCOMES:
         return None
     return decision.decided_at
 
