@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from .vocabulary import Band, Vote, labels
 
@@ -44,7 +45,14 @@ def exact(value: float | int | Fraction) -> Fraction:
         return Fraction(value)
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {value!r}")
-    return Fraction(repr(float(value)))
+    return _typed(float(value))
+
+
+@lru_cache(maxsize=1024)
+def _typed(value: float) -> Fraction:
+    # a debrief asks for the same few weights and thresholds ~150 times; parsing the repr
+    # each time was a tenth of its scoring time (Fractions are immutable: sharing is safe)
+    return Fraction(repr(value))
 
 
 def decimals(value: float | int | Fraction) -> int:

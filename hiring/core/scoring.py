@@ -17,6 +17,7 @@ Plain, frozen data in; a DebriefResult out. The formula is declared (README, "Fo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -171,13 +172,22 @@ def per_person(cards: list[Scorecard], dim_ids) -> Ratings:
             for d, people in given.items()}
 
 
+def _mean(values) -> Fraction:
+    """The exact mean of integers and Fractions (at least one), in integer arithmetic: a
+    debrief takes a dozen composites of 8 people's means, and summing them as Fractions
+    one by one (a gcd per addition) was most of its scoring time."""
+    values = list(values)
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values),
+                    common * len(values))
+
+
 def _composite(dims, given: Ratings) -> Fraction | None:
     weights = {d.id: exact(d.weight) for d in dims if given[d.id]}
     total = sum(weights.values())
     if not total:
         return None
-    means = {d: Fraction(sum(given[d].values()), len(given[d])) for d in weights}
-    return sum(weights[d] * means[d] for d in weights) / total
+    return sum(weights[d] * _mean(given[d].values()) for d in weights) / total
 
 
 def to_100(value: Fraction | None, low: int, high: int) -> Fraction | None:
@@ -201,17 +211,17 @@ def _dimension_results(dims, given: Ratings, scale, settings) -> list[DimensionR
     results = []
     for d in dims:
         values = sorted(given[d.id].values())
-        mean = Fraction(sum(values), len(values)) if values else None
+        average = _mean(values) if values else None
         share = exact(d.weight) / assessed if values and assessed else Fraction(0)
         spread = values[-1] - values[0] if values else None
         results.append(DimensionResult(
             id=d.id, name=d.name, weight=d.weight, effective_weight=share,
-            ratings=dict(given[d.id]), count=len(values), mean=mean,
+            ratings=dict(given[d.id]), count=len(values), mean=average,
             low=values[0] if values else None, high=values[-1] if values else None,
             spread=spread,
             contested=spread is not None and spread >= settings.disagreement_spread,
-            impact_100=(100 * share * (mean - midpoint) / (scale[1] - scale[0])
-                        if mean is not None and scale[1] > scale[0] else None),
+            impact_100=(100 * share * (average - midpoint) / (scale[1] - scale[0])
+                        if average is not None and scale[1] > scale[0] else None),
             within_one=within_one(values)))
     return results
 
