@@ -37,10 +37,11 @@ BLIND = ("The panel's feedback on this candidate appears after you submit your o
          "scorecard. Interviewers rate independently, so nobody anchors on anyone else.")
 
 
-def candidate_for_debrief(candidate_id: int) -> Candidate:
+def candidate_for_debrief(candidate_id: int, details: bool = True) -> Candidate:
     """The candidate, loaded for a debrief, if the current user may see its feedback
-    (404 or 403 otherwise). The PDF packet uses the same gate."""
-    candidate = load_candidate(candidate_id)
+    (404 or 403 otherwise). The PDF packet uses the same gate; the page passes
+    details=False (build_debrief reads the ratings, signals and flags as rows)."""
+    candidate = load_candidate(candidate_id, details)
     if candidate is None:
         abort(404)
     authorize("debriefs.view", candidate, denied=BLIND)
@@ -50,7 +51,7 @@ def candidate_for_debrief(candidate_id: int) -> Candidate:
 @bp.get("/candidates/<int:candidate_id>/debrief")
 @requires("debriefs.view")
 def debrief(candidate_id: int):
-    candidate = candidate_for_debrief(candidate_id)
+    candidate = candidate_for_debrief(candidate_id, details=False)
     form = DecisionForm()
     return render_template("debriefs/debrief.html",
                            d=build_debrief(candidate, viewer_id=current_user.id), form=form,
@@ -60,7 +61,7 @@ def debrief(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>/decision")
 @requires("decisions.record")
 def decide(candidate_id: int):
-    candidate = candidate_for_debrief(candidate_id)
+    candidate = candidate_for_debrief(candidate_id, details=False)
     authorize("decisions.record", candidate)
     form = DecisionForm()
     stage = candidate.stage

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -20,6 +21,7 @@ from ..models import (
     ScorecardRating,
     ScorecardRedFlag,
     ScorecardSignal,
+    TemplateSignal,
     TemplateVersion,
     User,
 )
@@ -42,27 +44,93 @@ def _scorecard_options():
     )
 
 
+def _candidate_statement(*scorecard_options):
+    return select(Candidate).where(Candidate.id == bindparam("candidate_id")).options(
+        joinedload(Candidate.requisition).joinedload(Requisition.template)
+        .joinedload(TemplateVersion.role),
+        joinedload(Candidate.requisition).joinedload(Requisition.hiring_manager),
+        joinedload(Candidate.requisition).joinedload(Requisition.weight_changes),
+        joinedload(Candidate.decisions).joinedload(Decision.decided_by),
+        joinedload(Candidate.requisition).joinedload(Requisition.template)
+        .selectinload(TemplateVersion.dimensions),
+        selectinload(Candidate.interviews).joinedload(Interview.interviewer),
+        selectinload(Candidate.interviews).joinedload(Interview.case_study),
+        selectinload(Candidate.interviews).selectinload(Interview.scorecards)
+        .options(*scorecard_options),
+    )
+
+
 # Built once: a statement object memoises its cache key, and building these loader options
 # and their key again on every request was about a sixth of the debrief's loading time.
-_CANDIDATE_FOR_DEBRIEF = select(Candidate).where(
-    Candidate.id == bindparam("candidate_id")).options(
-    joinedload(Candidate.requisition).joinedload(Requisition.template)
-    .joinedload(TemplateVersion.role),
-    joinedload(Candidate.requisition).joinedload(Requisition.hiring_manager),
-    joinedload(Candidate.requisition).joinedload(Requisition.weight_changes),
-    joinedload(Candidate.decisions).joinedload(Decision.decided_by),
-    joinedload(Candidate.requisition).joinedload(Requisition.template)
-    .selectinload(TemplateVersion.dimensions),
-    selectinload(Candidate.interviews).joinedload(Interview.interviewer),
-    selectinload(Candidate.interviews).joinedload(Interview.case_study),
-    selectinload(Candidate.interviews).selectinload(Interview.scorecards)
-    .options(*_scorecard_options()),
-)
+# The page reads the scorecards' ratings, signals and red flags as plain rows
+# (card_details); the PDF packet's per-scorecard pages also walk them as relationships.
+_CANDIDATE = _candidate_statement(*_scorecard_options()[:2])
+_CANDIDATE_WITH_DETAILS = _candidate_statement(*_scorecard_options())
 
 
-def load_candidate(candidate_id: int) -> Candidate | None:
-    return db.session.scalars(_CANDIDATE_FOR_DEBRIEF, {"candidate_id": candidate_id}
-                              ).unique().one_or_none()
+def load_candidate(candidate_id: int, details: bool = True) -> Candidate | None:
+    """The candidate with what a debrief shows; `details=False` leaves the scorecards'
+    ratings, signals and red flags unloaded (build_debrief reads them as rows)."""
+    statement = _CANDIDATE_WITH_DETAILS if details else _CANDIDATE
+    return db.session.scalars(statement, {"candidate_id": candidate_id}).unique().one_or_none()
+
+
+class Rating(NamedTuple):
+    dimension_id: int
+    rating: int | None
+    evidence: str
+
+
+class Signal(NamedTuple):
+    id: int
+    kind: str
+    position: int
+    text: str
+
+
+class Mark(NamedTuple):
+    """A signal or red flag ticked on a scorecard (a signal's note is empty)."""
+    signal: Signal
+    note: str
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """Scorecard id -> its ratings, signals and red flags, in the order they were saved."""
+    ratings: dict[int, list[Rating]]
+    signals: dict[int, list[Mark]]
+    red_flags: dict[int, list[Mark]]
+
+
+_IDS = bindparam("ids", expanding=True)
+_SIGNAL = (TemplateSignal.id, TemplateSignal.kind, TemplateSignal.position, TemplateSignal.text)
+_RATINGS = (select(ScorecardRating.scorecard_id, ScorecardRating.dimension_id,
+                   ScorecardRating.rating, ScorecardRating.evidence)
+            .where(ScorecardRating.scorecard_id.in_(_IDS)).order_by(ScorecardRating.id))
+_SIGNALS = (select(ScorecardSignal.scorecard_id, *_SIGNAL)
+            .join(TemplateSignal, TemplateSignal.id == ScorecardSignal.signal_id)
+            .where(ScorecardSignal.scorecard_id.in_(_IDS)).order_by(ScorecardSignal.id))
+_RED_FLAGS = (select(ScorecardRedFlag.scorecard_id, ScorecardRedFlag.note, *_SIGNAL)
+              .join(TemplateSignal, TemplateSignal.id == ScorecardRedFlag.signal_id)
+              .where(ScorecardRedFlag.scorecard_id.in_(_IDS)).order_by(ScorecardRedFlag.id))
+
+
+def card_details(cards: list[Scorecard]) -> CardDetails:
+    """The scorecards' ratings, signals and red flags as plain rows: three queries. Building
+    ORM objects (and their loader options) for these ~80 rows was a third of the debrief's
+    loading time; nothing here is written back."""
+    details = CardDetails({c.id: [] for c in cards}, {c.id: [] for c in cards},
+                          {c.id: [] for c in cards})
+    if not cards:
+        return details
+    ids = {"ids": list(details.ratings)}
+    for card_id, *rating in db.session.execute(_RATINGS, ids):
+        details.ratings[card_id].append(Rating(*rating))
+    for card_id, *signal in db.session.execute(_SIGNALS, ids):
+        details.signals[card_id].append(Mark(Signal(*signal), ""))
+    for card_id, note, *signal in db.session.execute(_RED_FLAGS, ids):
+        details.red_flags[card_id].append(Mark(Signal(*signal), note))
+    return details
 
 
 def dimension_specs(requisition: Requisition) -> list[scoring.DimensionSpec]:
@@ -76,12 +144,15 @@ def submitted_scorecards(candidate: Candidate) -> list[Scorecard]:
             if s.submitted and s.author_id == i.interviewer_id]
 
 
-def to_domain(card: Scorecard) -> scoring.Scorecard:
+def to_domain(card: Scorecard, details: CardDetails | None = None) -> scoring.Scorecard:
+    """Ratings and red flags from `details` when given, else the card's relationships."""
+    ratings = card.ratings if details is None else details.ratings[card.id]
+    red_flags = card.red_flags if details is None else details.red_flags[card.id]
     return scoring.Scorecard(
         interviewer_id=card.author_id, interviewer=card.author.name,
-        ratings=tuple((r.dimension_id, r.rating) for r in card.ratings),
+        ratings=tuple((r.dimension_id, r.rating) for r in ratings),
         overall=card.overall,
-        red_flags=tuple(f.signal.text for f in card.red_flags))
+        red_flags=tuple(f.signal.text for f in red_flags))
 
 
 def calibration_history(candidate: Candidate, author_ids: list[int],
@@ -123,9 +194,9 @@ class Debrief:
     settings: scoring.Settings
     result: scoring.DebriefResult
     scorecards: list[Scorecard]
-    evidence: dict[int, list[tuple[Scorecard, ScorecardRating]]]
-    signals: list[dict]
-    flags: list[tuple[Scorecard, ScorecardRedFlag]]
+    evidence: dict[int, list[tuple[Scorecard, Rating]]]
+    signals: list[dict]  # {"signal": Signal, "by": [interviewer names]}
+    flags: list[tuple[Scorecard, Mark]]
     concerns: list[Scorecard]
     gaps: list[str]
     pending: list[Interview]
@@ -134,7 +205,8 @@ class Debrief:
 
 
 def score(candidate: Candidate, history: list | None = None,
-          calibrations: list | None = None) -> scoring.DebriefResult:
+          calibrations: list | None = None,
+          details: CardDetails | None = None) -> scoring.DebriefResult:
     """The candidate's debrief result from their submitted scorecards. The debrief page and
     the stored snapshots (services/snapshots.py) both come through here, so a change to the
     formula reaches both. Rater effects: `calibrations` (stored estimates) when given, else
@@ -143,7 +215,7 @@ def score(candidate: Candidate, history: list | None = None,
     template = requisition.template
     scale = (min(template.scale_values), max(template.scale_values))
     return scoring.evaluate(dimension_specs(requisition),
-                            [to_domain(c) for c in submitted_scorecards(candidate)],
+                            [to_domain(c, details) for c in submitted_scorecards(candidate)],
                             scale, settings_for(requisition), history or [], calibrations)
 
 
@@ -183,24 +255,25 @@ def build_debrief(candidate: Candidate, with_calibration: bool = True,
         calibrations, fitted_at = stored_calibrations(cards, settings, viewer_id)
         if calibrations is None:
             history = calibration_history(candidate, [c.author_id for c in cards], viewer_id)
-    result = score(candidate, history, calibrations)
+    details = card_details(cards)
+    result = score(candidate, history, calibrations, details)
     evidence: dict[int, list] = {d.id: [] for d in template.dimensions}
     for card in cards:
-        for rating in card.ratings:
+        for rating in details.ratings[card.id]:
             if rating.dimension_id in evidence and (rating.rating is not None
                                                     or rating.evidence.strip()):
                 evidence[rating.dimension_id].append((card, rating))
     observed: dict[int, dict] = {}
     for card in cards:
-        for s in card.signals:
-            entry = observed.setdefault(s.signal_id, {"signal": s.signal, "by": []})
+        for s in details.signals[card.id]:
+            entry = observed.setdefault(s.signal.id, {"signal": s.signal, "by": []})
             entry["by"].append(card.author.name)
     signals = sorted(observed.values(),
                      key=lambda e: (e["signal"].kind != "strong", e["signal"].position))
     return Debrief(
         candidate=candidate, requisition=requisition, template=template, settings=settings,
         result=result, scorecards=cards, evidence=evidence, signals=signals,
-        flags=[(c, f) for c in cards for f in c.red_flags],
+        flags=[(c, f) for c in cards for f in details.red_flags[c.id]],
         concerns=[c for c in cards if c.other_concern.strip()],
         gaps=[d.name for d in result.dimensions if not d.count],
         pending=[i for i in candidate.interviews
