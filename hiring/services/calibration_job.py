@@ -67,8 +67,11 @@ def estimates_for(interviewer_ids: list[int], names: dict[int, str],
 
     if not interviewer_ids:
         return []
-    rows = db.session.scalars(select(RaterEstimate).where(
-        RaterEstimate.interviewer_id.in_(interviewer_ids))
+    # the columns, not RaterEstimate objects: the debrief asks on every view
+    rows = db.session.execute(select(
+        RaterEstimate.interviewer_id, RaterEstimate.scorecards, RaterEstimate.deviation,
+        RaterEstimate.compared, RaterEstimate.uncertainty)
+        .where(RaterEstimate.interviewer_id.in_(interviewer_ids))
         .order_by(RaterEstimate.interviewer_id)).all()
     return [scoring.Calibration(
         interviewer_id=row.interviewer_id, interviewer=names.get(row.interviewer_id, ""),
