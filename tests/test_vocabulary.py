@@ -58,3 +58,10 @@ def test_pages_draw_breadcrumbs_and_pagers_with_the_macros():
                if p.parent.name != "macros"
                and re.search(r'class="(crumbs|pager)"', p.read_text())]
     assert spelled == []
+
+
+def test_no_template_adds_a_second_time_zone_to_a_formatted_date():
+    """The datetime filter already ends in "UTC"; "19:23 UTC UTC" was on the debrief."""
+    twice = [str(p.relative_to(ROOT)) for p in (ROOT / "templates").rglob("*.html")
+             if re.search(r"\|datetime(\([^)]*\))? }}\s*UTC", p.read_text())]
+    assert twice == []
