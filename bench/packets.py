@@ -44,8 +44,9 @@ def naive_of(html: str, css: str) -> tuple[str, str]:
     return str(soup), slow_css
 
 
-def wave1_of(html: str, css: str) -> tuple[str, str, Counter, Counter]:
-    """The same scorecards laid out as the first packet did (the issue's "naive" layout):
+def per_section_of(html: str, css: str) -> tuple[str, str, Counter, Counter]:
+    """The same scorecards in the layout issue 13 measured its target against ("evidence
+    printed once (not per section), evidence as blocks rather than auto-layout tables"):
     each scorecard prints its ratings in a Dimension | Rating | Evidence table with its
     evidence, and "Evidence by dimension" prints the evidence again, all in auto-layout
     tables. Returns the HTML and CSS and the characters it adds to and drops from the
@@ -125,13 +126,13 @@ def main() -> None:
         debrief = build_debrief(load_candidate(1))
         html, css = packet_html(debrief), packet_css()
         naive_html, naive_css = naive_of(html, css)
-        wave1_html, wave1_css, added, dropped = wave1_of(html, css)
+        per_section_html, per_section_css, added, dropped = per_section_of(html, css)
         html_to_pdf(html, css)  # warm up: imports, fonts
         html_to_pdf(naive_html, naive_css)
         # alternated, so that a change in the shared machine's load hits all three alike
         # wall and CPU time: a render is single-threaded and CPU-bound, so its CPU time is
         # what it costs; the wall time adds whatever else the shared machine runs
-        runs, warm, naive, wave1 = 5, 0.0, 0.0, 0.0
+        runs, warm, naive, per_section = 5, 0.0, 0.0, 0.0
         cpu = Counter()
         for _ in range(runs):
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -143,9 +144,9 @@ def main() -> None:
             naive += (time.perf_counter() - start) / runs
             cpu["naive"] += time.process_time() - start_cpu
             start, start_cpu = time.perf_counter(), time.process_time()
-            wave1_pdf, _ = html_to_pdf(wave1_html, wave1_css)
-            wave1 += (time.perf_counter() - start) / runs
-            cpu["wave1"] += time.process_time() - start_cpu
+            per_section_pdf, _ = html_to_pdf(per_section_html, per_section_css)
+            per_section += (time.perf_counter() - start) / runs
+            cpu["per_section"] += time.process_time() - start_cpu
         n_pages = pages(pdf)
         # the same content: the same characters in both PDFs
         running = [debrief.candidate.name, "Confidential",
@@ -153,11 +154,11 @@ def main() -> None:
         assert content(pdf, running) == content(naive_pdf, running), \
             (content(pdf, running) - content(naive_pdf, running),
              content(naive_pdf, running) - content(pdf, running))
-        # the same information: the wave-1 layout adds exactly the evidence (printed a
+        # the same information: the per-section layout adds exactly the evidence (printed a
         # second time) and its table headings, and drops only the pointer to the evidence
-        packet_text, wave1_text = content(pdf, running), content(wave1_pdf, running)
-        assert wave1_text - packet_text == added - dropped, wave1_text - packet_text
-        assert packet_text - wave1_text == dropped - added, packet_text - wave1_text
+        packet_text, per_section_text = content(pdf, running), content(per_section_pdf, running)
+        assert per_section_text - packet_text == added - dropped, per_section_text - packet_text
+        assert packet_text - per_section_text == dropped - added, packet_text - per_section_text
         rows += [("Packet size", f"{n_pages} pages, {len(pdf) // 1024} KiB"),
                  ("Warm render, whole packet", f"{warm * 1000:.0f} ms"),
                  ("Warm render per page", f"{warm * 1000 / n_pages:.0f} ms"),
@@ -166,15 +167,15 @@ def main() -> None:
                  ("Packet / naive render time (same content)",
                   f"{warm / naive:.2f}"),
                  ("Speed-up over the naive baseline", f"{naive / warm:.2f}x"),
-                 ("Wave-1 layout of the same scorecards (evidence in each scorecard's table "
-                  "and again by dimension, auto-layout tables)",
-                  f"{wave1 * 1000:.0f} ms ({pages(wave1_pdf)} pages)"),
-                 ("Packet / wave-1 layout render time (same scorecards)",
-                  f"{warm / wave1:.2f} (target <= 0.50)"),
-                 ("The same ratios in CPU time: packet / naive, packet / wave-1",
-                  f"{cpu['packet'] / cpu['naive']:.2f}, {cpu['packet'] / cpu['wave1']:.2f} "
+                 ("Issue 13's baseline layout of the same scorecards (evidence in each "
+                  "scorecard's table and again by dimension, auto-layout tables)",
+                  f"{per_section * 1000:.0f} ms ({pages(per_section_pdf)} pages)"),
+                 ("Packet / issue 13's baseline render time (same scorecards)",
+                  f"{warm / per_section:.2f} (target <= 0.50)"),
+                 ("The same ratios in CPU time: packet / naive, packet / issue 13's baseline",
+                  f"{cpu['packet'] / cpu['naive']:.2f}, {cpu['packet'] / cpu['per_section']:.2f} "
                   f"({cpu['packet'] * 1000 / runs:.0f} ms, {cpu['naive'] * 1000 / runs:.0f} ms, "
-                  f"{cpu['wave1'] * 1000 / runs:.0f} ms)")]
+                  f"{cpu['per_section'] * 1000 / runs:.0f} ms)")]
 
     html_file = Path(db_path).parent / "packet.html"
     html_file.write_text(html)
