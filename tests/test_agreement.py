@@ -76,6 +76,20 @@ def test_within_one_counts_pairs():
     assert within_one([1, 2, 4]) == (1, 3)
     assert within_one([3]) == (0, 0)
     assert within_one([]) == (0, 0)
+
+
+def test_within_one_of_people_whose_ratings_are_averaged():
+    """Someone with two interviews counts once, with the mean of their ratings (a fraction).
+    By hand: 7/3 and 10/3 are exactly 1 apart (close); 5/2 and 10/3 are 5/6 apart (close);
+    3/2 and 8/3 are 7/6 apart (not close); 2 and 10/3 are 4/3 apart (not close)."""
+    from fractions import Fraction as F
+
+    assert within_one([F(7, 3), F(10, 3)]) == (1, 1)
+    assert within_one([F(5, 2), F(10, 3)]) == (1, 1)
+    assert within_one([F(3, 2), F(8, 3)]) == (0, 1)
+    assert within_one([2, F(10, 3)]) == (0, 1)
+    # the six pairs of 3/2, 5/2, 8/3 and 2: all within one but 3/2 and 8/3
+    assert within_one([F(3, 2), F(5, 2), F(8, 3), 2]) == (5, 6)
     assert within_one([2, 3, 3, 4]) == (5, 6)  # only (2, 4) is two apart
 
 
