@@ -3,7 +3,8 @@
 The winner's text is stored; the loser gets the same 409 "saved somewhere else, your text is
 kept" as a stale edit, never a 500. On PostgreSQL a barrier holds both requests just before
 their INSERT, so both have looked, found no row and insert together: the unique constraint
-decides. On SQLite the write lock serialises them and the second sees the first's row.
+decides. On SQLite the write lock serialises them: the first holds its INSERT until the
+second has asked for the lock (BEGIN IMMEDIATE), then the second sees the first's row.
 """
 
 from __future__ import annotations
@@ -30,18 +31,33 @@ def test_concurrent_first_saves_one_wins_the_other_gets_409_with_text_kept(
     states = [page_state(tab, fill_url(loop)) for tab in tabs]
     assert {s["lock_version"] for s in states} == {"0"}  # neither opened a row
     barrier = threading.Barrier(2, timeout=3)
+    # SQLite: the other request never reaches its INSERT while this one holds the write lock;
+    # this one waits until the other has asked for the lock (its BEGIN IMMEDIATE, blocked),
+    # instead of letting the barrier time out after 3 s in every round.
+    asked_for_lock = [threading.Event(), threading.Event()]
+    tab_of: dict[int, int] = {}  # thread -> tab
+
+    def note_begin(_conn, _cursor, statement, *_args):
+        tab = tab_of.get(threading.get_ident())
+        if statement == "BEGIN IMMEDIATE" and tab is not None:
+            asked_for_lock[tab].set()
 
     def both_insert_together(*_args):
-        # SQLite: the other request waits for the write lock instead, and the barrier breaks
+        if db.engine.dialect.name == "sqlite":
+            other = 1 - tab_of[threading.get_ident()]
+            assert asked_for_lock[other].wait(3), "the other tab never asked for the lock"
+            return
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()
 
     event.listen(Scorecard, "before_insert", both_insert_together)
+    event.listen(db.engine, "before_cursor_execute", note_begin)
     url = fill_url(loop) + ("/autosave" if endpoint == "autosave" else "")
     results: list = [None, None]
     db.session.commit()  # the test's own session holds no (SQLite write) lock meanwhile
 
     def post(i):
+        tab_of[threading.get_ident()] = i
         results[i] = tabs[i].post(url, data={
             "csrf_token": states[i]["csrf_token"], "lock_version": "0", "action": "save",
             "case_notes": f"tab {i} notes ZQX{i}"})
@@ -54,6 +70,7 @@ def test_concurrent_first_saves_one_wins_the_other_gets_409_with_text_kept(
             t.join(30)
     finally:
         event.remove(Scorecard, "before_insert", both_insert_together)
+        event.remove(db.engine, "before_cursor_execute", note_begin)
     codes = sorted(r.status_code for r in results)
     ok = 200 if endpoint == "autosave" else 302
     assert codes == [ok, 409], codes
