@@ -11,6 +11,7 @@ Every test app's clock starts at CLOCK_START: no test depends on the real date.
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -107,6 +108,11 @@ def require_redis(url: str) -> str:
     return url
 
 
+# The test apps' render time limit: generous, as a busy machine renders slowly. A test that
+# sets a lower one is testing the limit, and its renders are never shared (_SharedRenders).
+TEST_RENDER_TIMEOUT = 60
+
+
 def app_config(url: str, **extra) -> dict:
     config = {
         "HIRING_ENV": "testing",
@@ -117,9 +123,8 @@ def app_config(url: str, **extra) -> dict:
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in the app
         "CLOCK_START": CLOCK_START,
-        # a loaded test machine renders slowly; the bound itself is tested with its own
-        # values in tests/test_packet_bounds.py
-        "PDF_RENDER_TIMEOUT": 60,
+        # the bound itself is tested with its own values in tests/test_packet_bounds.py
+        "PDF_RENDER_TIMEOUT": TEST_RENDER_TIMEOUT,
     }
     config.update(extra)
     return config
@@ -247,6 +252,49 @@ class _SharedBytecode(jinja2.BytecodeCache):
 
 
 TEMPLATE_BYTECODE = _SharedBytecode()
+
+
+class _SharedRenders:
+    """PDFs rendered in this run, by content: a test that runs on SQLite and on PostgreSQL
+    builds the same packet HTML twice (the data and the clock are the same), and WeasyPrint
+    would draw the same PDF twice, the largest single cost of the suite. The key is the
+    app's own packet key (hiring/packets/build.py: HTML, CSS and WeasyPrint's version), so a
+    packet whose HTML differs in one byte renders anew. Everything around the render runs as
+    before: each test's own PACKET_CACHE_DIR (cache hits and misses, files, 0600), the queue,
+    the PDF read back with pypdf. Renders under a lower time limit (the tests of that limit)
+    always go to the real renderer, and so do direct calls of render_pdf_bounded."""
+
+    def __init__(self) -> None:
+        self.pdfs: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+
+    def install(self) -> None:
+        from hiring.packets import build
+
+        real = build.render
+        if getattr(real, "shared", False):
+            return
+
+        def render(html: str, css: str) -> bytes:
+            from flask import current_app
+
+            if current_app.config["PDF_RENDER_TIMEOUT"] < TEST_RENDER_TIMEOUT:
+                return real(html, css)
+            key = build.packet_key(html, css)
+            with self.lock:
+                pdf = self.pdfs.get(key)
+            if pdf is None:
+                pdf = real(html, css)
+                with self.lock:
+                    self.pdfs[key] = pdf
+            return pdf
+
+        render.shared = True
+        build.render = render
+
+
+SHARED_RENDERS = _SharedRenders()
+SHARED_RENDERS.install()
 
 
 def make_app(url: str, **extra):
