@@ -35,7 +35,10 @@ def app(request, database_url, tmp_path):
     queue = f"hiring-test-{uuid.uuid4().hex}"
     app = make_app(database_url, BACKGROUND_JOBS=request.param, REDIS_URL=REDIS_URL,
                    PACKET_QUEUE_NAME=queue, PACKET_CACHE_DIR=str(tmp_path / "packets"),
-                   PDF_RENDER_TIMEOUT=300)  # the queue is under test, not the time limit
+                   PDF_RENDER_TIMEOUT=300,  # the queue is under test, not the time limit
+                   # on the thread, the test looks at the packet while it renders: the render
+                   # takes its real time (RQ runs when the test says, in run_background)
+                   TEST_SHARE_RENDERS=request.param == "rq")
     with app.app_context():
         yield app
         _drain()
