@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from hiring.auth.passwords import hash_password
-from hiring.core.blueprint_parser import parse_file
 from hiring.extensions import db
 from hiring.models import (
     AuditEvent,
@@ -20,7 +19,7 @@ from hiring.models import (
 from hiring.models.base import utcnow
 from hiring.services import snapshots
 from hiring.services.blueprints import store_blueprint
-from tests.conftest import PASSWORD, SEED
+from tests.conftest import PASSWORD, seed_blueprint
 
 EVIDENCE = "Gave a specific, detailed example with the measured outcome and lessons."
 
@@ -36,7 +35,7 @@ def requisition_with(people, candidates: int, panel: list[User], title: str = "S
                      rating=lambda c, i, d: 1 + (c + i + d) % 4) -> Requisition:
     """A requisition owned by hm@ with `candidates` candidates, each interviewed by every
     panelist and by iv@ (so iv@'s "My interviews" grows too), all submitted."""
-    template = store_blueprint(parse_file(SEED / "engineering-manager.json")).template
+    template = store_blueprint(seed_blueprint()).template  # parsed once per run
     req = Requisition(title=title, template=template, hiring_manager=people["hiring_manager"])
     db.session.add(req)
     when = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
