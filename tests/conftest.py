@@ -261,9 +261,10 @@ class _SharedRenders:
     app's own packet key (hiring/packets/build.py: HTML, CSS and WeasyPrint's version), so a
     packet whose HTML differs in one byte renders anew. Everything around the render runs as
     before: each test's own PACKET_CACHE_DIR (cache hits and misses, files, 0600), the queue,
-    the PDF read back with pypdf. Renders under a lower time limit (the tests of that limit),
-    renders of an app with TEST_SHARE_RENDERS=False (a test that looks at a packet while it
-    renders) and direct calls of render_pdf_bounded always go to the real renderer."""
+    the PDF read back with pypdf. Renders under a lower time limit (the tests of that limit)
+    and direct calls of render_pdf_bounded always go to the real renderer. A test that looks
+    at a packet while the background renders it holds the background until it has looked
+    (tests/test_packet_queue.py), since a shared render is done at once."""
 
     def __init__(self) -> None:
         self.pdfs: dict[str, bytes] = {}
@@ -279,9 +280,7 @@ class _SharedRenders:
         def render(html: str, css: str) -> bytes:
             from flask import current_app
 
-            config = current_app.config
-            if config["PDF_RENDER_TIMEOUT"] < TEST_RENDER_TIMEOUT \
-                    or not config.get("TEST_SHARE_RENDERS", True):
+            if current_app.config["PDF_RENDER_TIMEOUT"] < TEST_RENDER_TIMEOUT:
                 return real(html, css)
             key = build.packet_key(html, css)
             with self.lock:

@@ -8,6 +8,7 @@ import contextlib
 import io
 import os
 import stat
+import threading
 import uuid
 from pathlib import Path
 
@@ -35,10 +36,7 @@ def app(request, database_url, tmp_path):
     queue = f"hiring-test-{uuid.uuid4().hex}"
     app = make_app(database_url, BACKGROUND_JOBS=request.param, REDIS_URL=REDIS_URL,
                    PACKET_QUEUE_NAME=queue, PACKET_CACHE_DIR=str(tmp_path / "packets"),
-                   PDF_RENDER_TIMEOUT=300,  # the queue is under test, not the time limit
-                   # on the thread, the test looks at the packet while it renders: the render
-                   # takes its real time (RQ runs when the test says, in run_background)
-                   TEST_SHARE_RENDERS=request.param == "rq")
+                   PDF_RENDER_TIMEOUT=300)  # the queue is under test, not the time limit
     with app.app_context():
         yield app
         _drain()
@@ -58,6 +56,24 @@ def _drain() -> None:
     # the test that queued a failing job has reported on it already
     with contextlib.suppress(Exception):
         wait_for_background()
+
+
+@contextlib.contextmanager
+def background_held(app):
+    """Within the block, queued work waits: the one packet thread is kept busy until the
+    block ends, so the test sees a queued packet as queued however fast the render is. (RQ
+    jobs run only in run_background.)"""
+    if app.config["BACKGROUND_JOBS"] != "thread":
+        yield
+        return
+    from hiring.packets.queue import _thread_pool
+
+    gate = threading.Event()
+    _thread_pool().submit(gate.wait, 60)
+    try:
+        yield
+    finally:
+        gate.set()
 
 
 def run_background(app) -> None:
@@ -106,9 +122,10 @@ def test_packet_rendered_when_all_scorecards_are_in_and_served_without_a_debrief
     submit(loop["interview"], people["interviewer"])
     submit(loop["hm_interview"], people["hiring_manager"])
     assert state(candidate.id) is None  # iv2's scorecard is still missing
-    card = submit(loop["spare"], people["interviewer2"])
-    row = state(candidate.id)
-    assert (row.state, row.generation) == ("queued", 1)
+    with background_held(app):
+        card = submit(loop["spare"], people["interviewer2"])
+        row = state(candidate.id)
+        assert (row.state, row.generation) == ("queued", 1)
 
     run_background(app)
     row = state(candidate.id)
@@ -139,16 +156,17 @@ def test_packet_rendered_when_all_scorecards_are_in_and_served_without_a_debrief
 
     # an amendment re-renders: a new generation, the old file removed once the new is ready
     card = db.session.get(Scorecard, card.id)
-    amend(card, ScorecardInput(ratings={d.id: (1, EVIDENCE) for d in loop["spare"].focus}
-                               or {loop["template"].dimensions[0].id: (1, EVIDENCE)},
-                               overall=1), "Corrected", people["interviewer2"],
-          card.lock_version)
-    row = state(candidate.id)
-    assert (row.generation, row.ready_generation) == (2, 1)
-    assert row.state in ("queued", "rendering")  # the thread may have started already
-    # while the new one is pending the old file is not served (it is out of date)
-    fresh = hm.get(f"/candidates/{candidate.id}/packet.pdf")
-    assert fresh.status_code == 200 and fresh.data != stored
+    with background_held(app):
+        amend(card, ScorecardInput(ratings={d.id: (1, EVIDENCE) for d in loop["spare"].focus}
+                                   or {loop["template"].dimensions[0].id: (1, EVIDENCE)},
+                                   overall=1), "Corrected", people["interviewer2"],
+              card.lock_version)
+        row = state(candidate.id)
+        assert (row.generation, row.ready_generation) == (2, 1)
+        assert row.state in ("queued", "rendering")  # the thread may have started already
+        # while the new one is pending the old file is not served (it is out of date)
+        fresh = hm.get(f"/candidates/{candidate.id}/packet.pdf")
+        assert fresh.status_code == 200 and fresh.data != stored
     run_background(app)
     row = state(candidate.id)
     assert (row.state, row.ready_generation) == ("ready", 2)
