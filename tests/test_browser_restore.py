@@ -13,7 +13,7 @@ from hiring.extensions import db
 from hiring.models import Interview, TemplateDimension, User
 from hiring.services.scorecards import ScorecardInput, find_or_new, save_draft, stored_version
 from tests.browser import chromium
-from tests.test_browser import log_in, open_scorecard
+from tests.test_browser import autosave_now, log_in, open_scorecard
 
 pytestmark = pytest.mark.browser
 
@@ -69,10 +69,12 @@ def test_a_refused_autosave_says_why(site):
     app, base, _ = site
     with chromium() as browser:
         page = browser.new_context().new_page()
+        page.clock.install()
         log_in(page, base, "iv@example.com")
         open_scorecard(page)
         # the CSRF token no longer matches (e.g. the page was open across a secret change)
         page.evaluate("document.querySelector('#scorecard-form input[name=csrf_token]').value = 'stale'")
         page.locator("textarea[id^=evidence_]").first.type("Some evidence")
+        autosave_now(page)
         page.wait_for_selector("text=Not saved: The CSRF token is invalid.", timeout=10_000)
         assert "session has ended" not in page.inner_text("#autosave-status")
