@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask
 
 from .clock import utcnow
+from .core.chart import layout as chart_layout
 from .core.vocabulary import Band, Stage, UserRole, Vote, label_of
 from .core.wording import agreement_words
 
@@ -58,6 +59,7 @@ def clip_for_print(text: str | None, limit=None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(agreement_words, "agreement_words")
+    app.add_template_global(chart_layout, "chart_layout")
     app.add_template_filter(web_link, "web_link")
     app.add_template_filter(clip_for_print, "clip")
     # The vocabulary, so templates never spell a vote, role, stage or band themselves.
