@@ -82,8 +82,12 @@ def estimates_for(interviewer_ids: list[int], names: dict[int, str],
         for row in rows if everyone or (row.compared or 0) >= settings.calibration_min_compared]
 
 
+# when the stored fit was made (every row of one fit has the same time); NULL: no fit stored
+LAST_FIT = select(RaterEstimate.fitted_at).limit(1)
+
+
 def last_fit():
-    return db.session.scalar(select(RaterEstimate.fitted_at).limit(1))
+    return db.session.scalar(LAST_FIT)
 
 
 # ---------------------------------------------------------------- queueing

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, false, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..core import scoring
@@ -221,13 +221,17 @@ def score(candidate: Candidate, history: list | None = None,
                             scale, settings_for(requisition), history or [], calibrations)
 
 
-def blind_anywhere(viewer_id: int) -> bool:
-    """Does this user still owe a scorecard on any candidate? One indexed query."""
+def _owes_a_scorecard(viewer_id: int | None):
+    """SQL: does this user still owe a scorecard on any candidate? (false for no user)"""
     from ..policy import blind_candidate_ids
 
-    viewer = db.session.get(User, viewer_id)
-    return viewer is not None and bool(db.session.scalar(
-        select(exists(blind_candidate_ids(viewer)))))
+    viewer = db.session.get(User, viewer_id) if viewer_id is not None else None
+    return false() if viewer is None else exists(blind_candidate_ids(viewer))
+
+
+def blind_anywhere(viewer_id: int) -> bool:
+    """Does this user still owe a scorecard on any candidate? One indexed query."""
+    return bool(db.session.scalar(select(_owes_a_scorecard(viewer_id))))
 
 
 def stored_calibrations(cards: list[Scorecard], settings: scoring.Settings,
@@ -237,10 +241,12 @@ def stored_calibrations(cards: list[Scorecard], settings: scoring.Settings,
     stored yet, or a viewer who still owes a scorecard somewhere (the stored fit used every
     candidate's ratings, and that viewer may not see some of them, not even averaged into
     an interviewer's estimated leniency)."""
-    from .calibration_job import estimates_for, last_fit
+    from .calibration_job import LAST_FIT, estimates_for
 
-    fitted_at = last_fit()
-    if fitted_at is None or (viewer_id is not None and blind_anywhere(viewer_id)):
+    # both questions in one round trip: the page asks them on every view
+    fitted_at, blind = db.session.execute(
+        select(LAST_FIT.scalar_subquery(), _owes_a_scorecard(viewer_id))).one()
+    if fitted_at is None or blind:
         return None, None
     names = {c.author_id: c.author.name for c in cards}
     return estimates_for(sorted(names), names, settings), fitted_at
