@@ -7,11 +7,13 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+from typing import NamedTuple
 
 from common import ROOT, make_app, seed_demo
 
@@ -47,7 +49,44 @@ def login(password: str) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def hammer(path: str, cookie: str) -> float:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time these processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _workers(server_pid: int) -> list[int]:
+    """The gunicorn master's children: its worker processes."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == server_pid:
+                    pids.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+class Round(NamedTuple):
+    per_second: float  # requests
+    server_ms: float  # the gunicorn workers' CPU time per request
+    client_ms: float  # this process's CPU time per request
+
+
+def _client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def hammer(path: str, cookie: str, workers: list[int]) -> Round:
+    """Requests/s from THREADS connections for SECONDS, and the CPU each request cost the
+    server's workers and this client. The CPU per request does not depend on how much of
+    the shared machine the workers got meanwhile; requests/s does."""
     counts, stop = [0] * THREADS, time.perf_counter() + SECONDS
 
     def worker(i: int) -> None:
@@ -59,13 +98,15 @@ def hammer(path: str, cookie: str) -> float:
             assert response.status == 200, (path, response.status)
             counts[i] += 1
 
-    start = time.perf_counter()
+    start, server_cpu, client_cpu = time.perf_counter(), _cpu_seconds(workers), _client_cpu()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / (time.perf_counter() - start)
+    elapsed, n = time.perf_counter() - start, sum(counts)
+    return Round(n / elapsed, (_cpu_seconds(workers) - server_cpu) * 1000 / n,
+                 (_client_cpu() - client_cpu) * 1000 / n)
 
 
 def main() -> None:
@@ -96,24 +137,38 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         cookie = login("bench password 123")
-        hammer("/healthz", cookie)  # warm both workers
-        hammer("/candidates/1/debrief", cookie)
+        workers = _workers(server.pid)
+        hammer("/healthz", cookie, workers)  # warm both workers
+        hammer("/candidates/1/debrief", cookie, workers)
         # alternate the two so that a change in the shared machine's load hits both alike
         trivials, debriefs = [], []
         for _ in range(ROUNDS):
-            trivials.append(hammer("/healthz", cookie))
-            debriefs.append(hammer("/candidates/1/debrief", cookie))
-        trivial, debrief = sum(trivials) / ROUNDS, sum(debriefs) / ROUNDS
+            trivials.append(hammer("/healthz", cookie, workers))
+            debriefs.append(hammer("/candidates/1/debrief", cookie, workers))
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+    def mean(rounds: list[Round], field: str) -> float:
+        return sum(getattr(r, field) for r in rounds) / ROUNDS
+
+    trivial, debrief = mean(trivials, "per_second"), mean(debriefs, "per_second")
+    cpu_t, cpu_d = mean(trivials, "server_ms"), mean(debriefs, "server_ms")
+    pairs = list(zip(debriefs, trivials, strict=True))
+    by_rate = ", ".join(f"{d.per_second / t.per_second:.2f}" for d, t in pairs)
+    by_cpu = ", ".join(f"{t.server_ms / d.server_ms:.2f}" for d, t in pairs)
     print("| Measure | Result |\n| --- | --- |")
     print("| Server | gunicorn, 2 sync workers, SQLite (WAL), 4 client threads on loopback |")
     print("| Debrief | 8 interviewers x 6 dimensions, evidence of ~80 words each |")
     print(f"| Trivial route (/healthz) | {trivial:.0f} requests/s |")
     print(f"| Debrief page | {debrief:.0f} requests/s |")
     print(f"| Debrief / trivial | {debrief / trivial:.2f} (target >= 0.20; per round: "
-          f"{', '.join(f'{d / t:.2f}' for d, t in zip(debriefs, trivials, strict=True))}) |")
+          f"{by_rate}) |")
+    print(f"| Workers' CPU per request | /healthz {cpu_t:.2f} ms, debrief {cpu_d:.2f} ms |")
+    print(f"| Trivial / debrief CPU per request | {cpu_t / cpu_d:.2f} (per round: {by_cpu}) |")
+    print(f"| Client's CPU ({THREADS} threads, one process) | /healthz "
+          f"{mean(trivials, 'client_ms') * trivial / 1000:.2f} of a core, debrief "
+          f"{mean(debriefs, 'client_ms') * debrief / 1000:.2f} |")
     print(f"| Load average (1 min) at the end | {os.getloadavg()[0]:.1f} |")
 
 
