@@ -39,17 +39,23 @@ def interviews_candidate(user, candidate_id: int) -> bool:
 # ------------------------------------------------------------------ SQL form
 
 
-def _own_submission(user):
+def _own_submission(user_id):
     return exists().where(and_(
-        Scorecard.interview_id == Interview.id, Scorecard.author_id == user.id,
+        Scorecard.interview_id == Interview.id, Scorecard.author_id == user_id,
         Scorecard.status == "submitted"))
 
 
 def blind_candidate_ids(user):
     """SELECT of the ids of candidates this user is blind to: they interview the candidate
     and have not submitted every one of their scorecards on them."""
+    return blind_candidate_ids_of(user.id)
+
+
+def blind_candidate_ids_of(user_id):
+    """blind_candidate_ids by the user's id, which may be a bind parameter: a statement
+    built once and run for each viewer (the debrief asks on every view)."""
     return select(Interview.candidate_id).where(
-        Interview.interviewer_id == user.id, ~_own_submission(user))
+        Interview.interviewer_id == user_id, ~_own_submission(user_id))
 
 
 def feedback_visible(user):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from ..core import scoring
 from ..extensions import db
@@ -58,6 +58,14 @@ def fit() -> int:
     return len(estimates)
 
 
+# The columns, not RaterEstimate objects, in a statement built once: the debrief asks on
+# every view, and building the statement (and its cache key) cost more than running it.
+_ESTIMATES = (select(RaterEstimate.interviewer_id, RaterEstimate.scorecards,
+                     RaterEstimate.deviation, RaterEstimate.compared, RaterEstimate.uncertainty)
+              .where(RaterEstimate.interviewer_id.in_(bindparam("ids", expanding=True)))
+              .order_by(RaterEstimate.interviewer_id))
+
+
 def estimates_for(interviewer_ids: list[int], names: dict[int, str],
                   settings: scoring.Settings, everyone: bool = False) -> list:
     """The stored estimates of these interviewers as the core's Calibration, sorted by id,
@@ -67,12 +75,7 @@ def estimates_for(interviewer_ids: list[int], names: dict[int, str],
 
     if not interviewer_ids:
         return []
-    # the columns, not RaterEstimate objects: the debrief asks on every view
-    rows = db.session.execute(select(
-        RaterEstimate.interviewer_id, RaterEstimate.scorecards, RaterEstimate.deviation,
-        RaterEstimate.compared, RaterEstimate.uncertainty)
-        .where(RaterEstimate.interviewer_id.in_(interviewer_ids))
-        .order_by(RaterEstimate.interviewer_id)).all()
+    rows = db.session.execute(_ESTIMATES, {"ids": list(interviewer_ids)}).all()
     return [scoring.Calibration(
         interviewer_id=row.interviewer_id, interviewer=names.get(row.interviewer_id, ""),
         scorecards=row.scorecards or 0, deviation=row.deviation, compared=row.compared or 0,

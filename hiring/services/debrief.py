@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists, false, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..core import scoring
@@ -23,8 +23,9 @@ from ..models import (
     ScorecardSignal,
     TemplateSignal,
     TemplateVersion,
-    User,
 )
+from ..policy_rules import blind_candidate_ids_of
+from .calibration_job import LAST_FIT, estimates_for
 
 SETTING_NAMES = {f.name for f in fields(scoring.Settings)}
 
@@ -221,17 +222,18 @@ def score(candidate: Candidate, history: list | None = None,
                             scale, settings_for(requisition), history or [], calibrations)
 
 
-def _owes_a_scorecard(viewer_id: int | None):
-    """SQL: does this user still owe a scorecard on any candidate? (false for no user)"""
-    from ..policy import blind_candidate_ids
-
-    viewer = db.session.get(User, viewer_id) if viewer_id is not None else None
-    return false() if viewer is None else exists(blind_candidate_ids(viewer))
+# Built once (a statement memoises its cache key: building these on every view cost more
+# than running them). Does the user (bind parameter viewer_id) still owe a scorecard on any
+# candidate? No for an id that matches no user, or None.
+_OWES_A_SCORECARD = exists(blind_candidate_ids_of(bindparam("viewer_id")))
+_BLIND_ANYWHERE = select(_OWES_A_SCORECARD)
+# both questions the debrief asks on every view, in one round trip
+_FIT_AND_BLIND = select(LAST_FIT.scalar_subquery(), _OWES_A_SCORECARD)
 
 
 def blind_anywhere(viewer_id: int) -> bool:
     """Does this user still owe a scorecard on any candidate? One indexed query."""
-    return bool(db.session.scalar(select(_owes_a_scorecard(viewer_id))))
+    return bool(db.session.scalar(_BLIND_ANYWHERE, {"viewer_id": viewer_id}))
 
 
 def stored_calibrations(cards: list[Scorecard], settings: scoring.Settings,
@@ -241,11 +243,7 @@ def stored_calibrations(cards: list[Scorecard], settings: scoring.Settings,
     stored yet, or a viewer who still owes a scorecard somewhere (the stored fit used every
     candidate's ratings, and that viewer may not see some of them, not even averaged into
     an interviewer's estimated leniency)."""
-    from .calibration_job import LAST_FIT, estimates_for
-
-    # both questions in one round trip: the page asks them on every view
-    fitted_at, blind = db.session.execute(
-        select(LAST_FIT.scalar_subquery(), _owes_a_scorecard(viewer_id))).one()
+    fitted_at, blind = db.session.execute(_FIT_AND_BLIND, {"viewer_id": viewer_id}).one()
     if fitted_at is None or blind:
         return None, None
     names = {c.author_id: c.author.name for c in cards}
