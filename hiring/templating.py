@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 
 from flask import Flask
@@ -57,11 +58,18 @@ def clip_for_print(text: str | None, limit=None) -> str:
             f"the debrief page]")
 
 
+def svg_data_uri(svg: str) -> str:
+    """An SVG drawn by a template as a data: URL (base64: nothing in it can end the
+    attribute it is put in). The PDF renderer's fetcher allows data: URLs only."""
+    return "data:image/svg+xml;base64," + base64.b64encode(str(svg).encode()).decode("ascii")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(agreement_words, "agreement_words")
     app.add_template_global(chart_layout, "chart_layout")
     app.add_template_filter(web_link, "web_link")
     app.add_template_filter(clip_for_print, "clip")
+    app.add_template_filter(svg_data_uri, "svg_data_uri")
     # The vocabulary, so templates never spell a vote, role, stage or band themselves.
     app.add_template_filter(vote_label, "vote_label")
     app.add_template_filter(lambda v: label_of(UserRole, v), "role_label")

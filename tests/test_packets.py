@@ -60,7 +60,8 @@ def test_packet_has_cover_debrief_scorecards_and_appendix(packet_app, loop):
                      "Recommendation", EVIDENCE, "Walked through a concrete incident review",
                      "Appendix: the role's scorecard", "Meets the bar:",
                      "Final decision: Hire", "Strong loop, references fine.",
-                     f"Page 1 of {len(reader.pages)}"):
+                     f"Page 1 of {len(reader.pages)}",
+                     "mean rating", "one interviewer"):  # the chart's legend, drawn
         assert expected in text, expected
     assert "Pat Peer" in text and "submitted" in text
 
@@ -218,3 +219,27 @@ def test_the_combined_pdf_holds_every_page_of_every_packet_in_order():
     assert [page.extract_text().strip() for page in combined.pages] == [
         "first packet", "second packet", "its page 2", "third packet"]
     assert len(PdfReader(io.BytesIO(_combine([]))).pages) == 0
+
+
+def test_the_packet_chart_is_the_escaped_svg_as_a_data_image(packet_app, loop):
+    """The packet draws the chart from an image (faster to lay out than inline SVG); a
+    dimension name full of markup stays text inside it and cannot leave the attribute."""
+    import base64
+    import re
+    import xml.etree.ElementTree as ET
+
+    from hiring.packets.build import packet_html
+    from hiring.services.debrief import build_debrief, load_candidate
+
+    hostile = '</svg>"><img src=x onerror=alert(1)>&amp;'
+    loop["requisition"].template.dimensions[0].name = hostile
+    submit(loop["interview"])
+    with packet_app.test_request_context():
+        html = packet_html(build_debrief(load_candidate(loop["candidate"].id)))
+    assert "<svg" not in html and hostile not in html  # no inline SVG; the name escaped
+    images = re.findall(r'<img class="chart" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"',
+                        html)
+    assert len(images) == 1
+    svg = ET.fromstring(base64.b64decode(images[0]))  # noqa: S314 - our own output
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert hostile[:29] + "…" in texts  # the chart truncates names to 30 characters
