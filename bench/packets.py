@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -93,6 +92,49 @@ def per_section_of(html: str, css: str) -> tuple[str, str, Counter, Counter]:
     return slow_html, slow_css, added, dropped
 
 
+RENDER_TIMER = """
+import json, statistics, sys, time
+from pathlib import Path
+sys.path.insert(0, {root!r} + "/hiring/packets")
+from pdf import html_to_pdf  # alone, as the bounded renderer's child imports it
+folder, names, runs = Path({folder!r}), {names!r}, {runs}
+jobs = {{n: ((folder / (n + ".html")).read_text(), (folder / (n + ".css")).read_text())
+        for n in names}}
+for n in names:  # warm up: fonts, caches
+    html_to_pdf(*jobs[n])
+wall, cpu = {{n: [] for n in names}}, {{n: [] for n in names}}
+# alternated, so that a change in the shared machine's load hits all of them alike
+for _ in range(runs):
+    for n in names:
+        start, start_cpu = time.perf_counter(), time.process_time()
+        pdf, _ = html_to_pdf(*jobs[n])
+        wall[n].append(time.perf_counter() - start)
+        cpu[n].append(time.process_time() - start_cpu)
+        (folder / (n + ".pdf")).write_bytes(pdf)
+print(json.dumps({{"wall": {{n: statistics.median(v) for n, v in wall.items()}},
+                  "cpu": {{n: statistics.median(v) for n, v in cpu.items()}}}}))
+"""
+
+
+def time_renders(jobs: dict[str, tuple[str, str]], folder: Path, runs: int = 7):
+    """Median wall and CPU seconds of each (html, css), rendered alternately `runs` times in
+    a new process, and each PDF. Medians: a render that a burst of other work on the shared
+    machine slowed is one run of seven, not a seventh of the mean. CPU time, because a
+    render is single-threaded and CPU-bound: it is what the render costs; the wall time
+    adds whatever else the machine runs."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (html, css) in jobs.items():
+        (folder / f"{name}.html").write_text(html)
+        (folder / f"{name}.css").write_text(css)
+    code = RENDER_TIMER.format(root=str(ROOT), folder=str(folder), names=list(jobs), runs=runs)
+    result = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                       text=True, check=True).stdout)
+    pdfs = {name: (folder / f"{name}.pdf").read_bytes() for name in jobs}
+    return result["wall"], result["cpu"], pdfs
+
+
 def content(pdf: bytes, running: list[str]) -> Counter:
     """The characters a PDF shows, without white space (line breaks differ between the two
     layouts), page numbers and the running header and footer (repeated once per page)."""
@@ -126,7 +168,6 @@ def main() -> None:
         fit()
     from hiring.packets.batch import build_requisition
     from hiring.packets.build import packet_css, packet_html
-    from hiring.packets.pdf import html_to_pdf
     from hiring.services.debrief import build_debrief, load_candidate
 
     rows: list[tuple[str, str]] = []
@@ -135,27 +176,13 @@ def main() -> None:
         html, css = packet_html(debrief), packet_css()
         naive_html, naive_css = naive_of(html, css)
         per_section_html, per_section_css, added, dropped = per_section_of(html, css)
-        html_to_pdf(html, css)  # warm up: imports, fonts
-        html_to_pdf(naive_html, naive_css)
-        # alternated, so that a change in the shared machine's load hits all three alike
-        # wall and CPU time: a render is single-threaded and CPU-bound, so its CPU time is
-        # what it costs; the wall time adds whatever else the shared machine runs
-        runs = 7
-        wall: dict[str, list[float]] = {"packet": [], "naive": [], "per_section": []}
-        cpu: dict[str, list[float]] = {name: [] for name in wall}
+        # Timed in a fresh process that imports only the renderer, as the processes that
+        # render packets in production do (the bounded renderer's child, the batch's
+        # workers): in this process, which holds the app and 50 seeded candidates, every
+        # render took 10-25% longer (a bigger, fragmented heap), the packet most.
         jobs = {"packet": (html, css), "naive": (naive_html, naive_css),
                 "per_section": (per_section_html, per_section_css)}
-        pdfs = {}
-        for _ in range(runs):
-            for name, (one_html, one_css) in jobs.items():
-                start, start_cpu = time.perf_counter(), time.process_time()
-                pdfs[name], _ = html_to_pdf(one_html, one_css)
-                wall[name].append(time.perf_counter() - start)
-                cpu[name].append(time.process_time() - start_cpu)
-        # medians: a render that a burst of other work on the shared machine slowed is one
-        # run out of seven, not a seventh of the mean
-        wall = {name: statistics.median(times) for name, times in wall.items()}
-        cpu = {name: statistics.median(times) for name, times in cpu.items()}
+        wall, cpu, pdfs = time_renders(jobs, Path(db_path).parent / "renders")
         warm, naive, per_section = wall["packet"], wall["naive"], wall["per_section"]
         pdf, naive_pdf, per_section_pdf = pdfs["packet"], pdfs["naive"], pdfs["per_section"]
         n_pages = pages(pdf)
