@@ -37,11 +37,10 @@ BLIND = ("The panel's feedback on this candidate appears after you submit your o
          "scorecard. Interviewers rate independently, so nobody anchors on anyone else.")
 
 
-def candidate_for_debrief(candidate_id: int, details: bool = True) -> Candidate:
+def candidate_for_debrief(candidate_id: int) -> Candidate:
     """The candidate, loaded for a debrief, if the current user may see its feedback
-    (404 or 403 otherwise). The PDF packet uses the same gate; the page passes
-    details=False (build_debrief reads the ratings, signals and flags as rows)."""
-    candidate = load_candidate(candidate_id, details)
+    (404 or 403 otherwise). The PDF packet uses the same gate."""
+    candidate = load_candidate(candidate_id)
     if candidate is None:
         abort(404)
     authorize("debriefs.view", candidate, denied=BLIND)
@@ -51,7 +50,7 @@ def candidate_for_debrief(candidate_id: int, details: bool = True) -> Candidate:
 @bp.get("/candidates/<int:candidate_id>/debrief")
 @requires("debriefs.view")
 def debrief(candidate_id: int):
-    candidate = candidate_for_debrief(candidate_id, details=False)
+    candidate = candidate_for_debrief(candidate_id)
     form = DecisionForm()
     return render_template("debriefs/debrief.html",
                            d=build_debrief(candidate, viewer_id=current_user.id), form=form,
@@ -61,7 +60,7 @@ def debrief(candidate_id: int):
 @bp.post("/candidates/<int:candidate_id>/decision")
 @requires("decisions.record")
 def decide(candidate_id: int):
-    candidate = candidate_for_debrief(candidate_id, details=False)
+    candidate = candidate_for_debrief(candidate_id)
     authorize("decisions.record", candidate)
     form = DecisionForm()
     stage = candidate.stage

@@ -35,47 +35,33 @@ def settings_for(requisition: Requisition) -> scoring.Settings:
     return scoring.Settings(**stored)
 
 
-def _scorecard_options():
-    return (
+# What a debrief shows of each scorecard beyond its own columns. Its ratings, signals and
+# red flags are read as plain rows (card_details), for the page and the PDF packet alike.
+_CANDIDATE = select(Candidate).where(Candidate.id == bindparam("candidate_id")).options(
+    joinedload(Candidate.requisition).joinedload(Requisition.template)
+    .joinedload(TemplateVersion.role),
+    joinedload(Candidate.requisition).joinedload(Requisition.hiring_manager),
+    joinedload(Candidate.requisition).joinedload(Requisition.weight_changes),
+    joinedload(Candidate.decisions).joinedload(Decision.decided_by),
+    joinedload(Candidate.requisition).joinedload(Requisition.template)
+    .selectinload(TemplateVersion.dimensions),
+    selectinload(Candidate.interviews).joinedload(Interview.interviewer),
+    selectinload(Candidate.interviews).joinedload(Interview.case_study),
+    # an interview has one scorecard per author: joined to the interviews' query, not a
+    # query of its own (each query costs the page ~0.4 ms)
+    selectinload(Candidate.interviews).joinedload(Interview.scorecards).options(
         joinedload(Scorecard.author),
-        joinedload(Scorecard.amendments).joinedload(ScorecardAmendment.author),
-        selectinload(Scorecard.ratings),
-        selectinload(Scorecard.signals).joinedload(ScorecardSignal.signal),
-        selectinload(Scorecard.red_flags).joinedload(ScorecardRedFlag.signal),
-    )
+        joinedload(Scorecard.amendments).joinedload(ScorecardAmendment.author)),
+)
+# Built once (above): a statement object memoises its cache key, and building these loader
+# options and their key again on every request was about a sixth of the debrief's loading
+# time.
 
 
-def _candidate_statement(*scorecard_options):
-    return select(Candidate).where(Candidate.id == bindparam("candidate_id")).options(
-        joinedload(Candidate.requisition).joinedload(Requisition.template)
-        .joinedload(TemplateVersion.role),
-        joinedload(Candidate.requisition).joinedload(Requisition.hiring_manager),
-        joinedload(Candidate.requisition).joinedload(Requisition.weight_changes),
-        joinedload(Candidate.decisions).joinedload(Decision.decided_by),
-        joinedload(Candidate.requisition).joinedload(Requisition.template)
-        .selectinload(TemplateVersion.dimensions),
-        selectinload(Candidate.interviews).joinedload(Interview.interviewer),
-        selectinload(Candidate.interviews).joinedload(Interview.case_study),
-        # an interview has one scorecard per author: joined to the interviews' query, not a
-        # query of its own (each query costs the page ~0.4 ms)
-        selectinload(Candidate.interviews).joinedload(Interview.scorecards)
-        .options(*scorecard_options),
-    )
-
-
-# Built once: a statement object memoises its cache key, and building these loader options
-# and their key again on every request was about a sixth of the debrief's loading time.
-# The page reads the scorecards' ratings, signals and red flags as plain rows
-# (card_details); the PDF packet's per-scorecard pages also walk them as relationships.
-_CANDIDATE = _candidate_statement(*_scorecard_options()[:2])
-_CANDIDATE_WITH_DETAILS = _candidate_statement(*_scorecard_options())
-
-
-def load_candidate(candidate_id: int, details: bool = True) -> Candidate | None:
-    """The candidate with what a debrief shows; `details=False` leaves the scorecards'
-    ratings, signals and red flags unloaded (build_debrief reads them as rows)."""
-    statement = _CANDIDATE_WITH_DETAILS if details else _CANDIDATE
-    return db.session.scalars(statement, {"candidate_id": candidate_id}).unique().one_or_none()
+def load_candidate(candidate_id: int) -> Candidate | None:
+    """The candidate with what a debrief shows (the scorecards' ratings, signals and red
+    flags are read by build_debrief, as rows)."""
+    return db.session.scalars(_CANDIDATE, {"candidate_id": candidate_id}).unique().one_or_none()
 
 
 class Rating(NamedTuple):
@@ -203,6 +189,7 @@ class Debrief:
     concerns: list[Scorecard]
     gaps: list[str]
     pending: list[Interview]
+    details: CardDetails  # each scorecard's ratings, signals and red flags (the packet's pages)
     # when the rater effects applied were fitted (stored fit), or None: fitted just now
     calibration_fitted_at: datetime | None = None
 
@@ -284,4 +271,4 @@ def build_debrief(candidate: Candidate, with_calibration: bool = True,
         gaps=[d.name for d in result.dimensions if not d.count],
         pending=[i for i in candidate.interviews
                  if not (i.scorecard and i.scorecard.submitted)],
-        calibration_fitted_at=fitted_at)
+        details=details, calibration_fitted_at=fitted_at)
