@@ -47,6 +47,9 @@ def test_a_panel_of_two():
     # the picture 22 below the legend's baseline
     assert (chart.bottom, chart.legend_y, chart.height, chart.width) == (116, 134, 156, 680)
     assert (chart.label_w, chart.name_x, chart.mean_x, chart.weight_x) == (200, 192, 578, 672)
+    # the axis labels sit above y = 26; the legend starts 10 from the left edge
+    assert (chart.top, chart.legend_x) == (26, 10)
+    assert [r.dimension.name for r in chart.rows] == ["Design", "Coding", "Writing"]
 
 
 def test_dots_in_interviewer_order_and_a_mean_at_the_floor_still_draws_a_bar():

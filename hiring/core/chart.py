@@ -1,10 +1,10 @@
 """Geometry of the debrief's dimension chart (templates/macros/chart.html): where each
 gridline, bar, spread line and interviewer's dot goes, in SVG user units.
 
-Computed here rather than in Jinja expressions because the page and the PDF packet draw
-the chart on every view, and its ~300 coordinates were a sixth of the debrief's render
-time. The macro prints these numbers as they are: the arithmetic (and so each printed
-float) is the one the macro did before.
+Computed here rather than in Jinja expressions so that the geometry is plain Python with
+tests of hand-computed coordinates (tests/test_chart.py) and mutation testing; it made the
+render no faster (printing the ~300 numbers is what costs). The macro prints these numbers
+as they are: the arithmetic (and so each printed float) is the one the macro did before.
 
 The axis starts half a step below the scale's floor, so a mean at the floor (1.00) still
 draws a bar; the gridlines mark the scale's points.
@@ -66,8 +66,8 @@ def layout(result: DebriefResult, width: int = WIDTH) -> Chart:
             dimension=dim, bar_y=y + 8, mid_y=y + 15, text_y=y + 19,
             bar=plot_w * (float(dim.mean) - origin) / span if assessed else None,
             spread=(x(dim.low), x(dim.high)) if assessed and dim.spread else None,
-            dots=tuple(x(rating) for _id, rating in sorted(dim.ratings.items()))
-            if assessed else ()))
+            # a dimension nobody assessed has no ratings, so no dots
+            dots=tuple(x(rating) for _id, rating in sorted(dim.ratings.items()))))
     bottom = TOP + ROW_H * len(rows)
     legend_y = bottom + 18
     return Chart(
