@@ -172,37 +172,80 @@ def per_person(cards: list[Scorecard], dim_ids) -> Ratings:
             for d, people in given.items()}
 
 
+Sums = dict[int, tuple[int, int, int]]  # dimension id -> (sum, common denominator, people)
+
+
+def _sums(given: Ratings) -> Sums:
+    """Each dimension's per-person values as integers: their sum over a common denominator,
+    that denominator, and how many people. The mean is sum / (denominator x people); leaving
+    one person out is one subtraction. A debrief takes a dozen composites (one per
+    interviewer left out, equal weights, calibrated): Fraction arithmetic term by term (a gcd
+    per operation) was most of its scoring time."""
+    return {dim_id: _sum_of([(v.numerator, v.denominator) for v in people.values()])
+            for dim_id, people in given.items()}
+
+
+def _sum_of(values: list[tuple[int, int]]) -> tuple[int, int, int]:
+    """(numerator, denominator) pairs -> (their sum over a common denominator, it, count)."""
+    common = math.lcm(*(den for _, den in values))
+    return sum(num * (common // den) for num, den in values), common, len(values)
+
+
+def _without(sums: Sums, given: Ratings, interviewer: int) -> Sums:
+    """The sums with one interviewer's values taken out."""
+    left = dict(sums)
+    for dim_id, people in given.items():
+        if interviewer in people:
+            value, (total, common, count) = people[interviewer], sums[dim_id]
+            left[dim_id] = (total - value.numerator * (common // value.denominator), common,
+                            count - 1)
+    return left
+
+
 def _mean(values) -> Fraction:
-    """The exact mean of integers and Fractions (at least one), in integer arithmetic: a
-    debrief takes a dozen composites of 8 people's means, and summing them as Fractions
-    one by one (a gcd per addition) was most of its scoring time."""
-    values = list(values)
-    common = math.lcm(*(v.denominator for v in values))
-    return Fraction(sum(v.numerator * (common // v.denominator) for v in values),
-                    common * len(values))
+    """The exact mean of integers and Fractions (at least one)."""
+    total, common, count = _sum_of([(v.numerator, v.denominator) for v in values])
+    return Fraction(total, common * count)
 
 
-def _composite(dims, given: Ratings) -> Fraction | None:
-    weights = {d.id: exact(d.weight) for d in dims if given[d.id]}
-    total = sum(weights.values())
+Weights = list[tuple[int, int, int]]  # (dimension id, weight numerator, weight denominator)
+
+
+def _weights(dims) -> Weights:
+    """Each dimension's weight, exactly, as integers (read once per debrief, not once per
+    composite)."""
+    return [(d.id, exact(d.weight).numerator, exact(d.weight).denominator) for d in dims]
+
+
+def _composite(weights: Weights, sums: Sums) -> Fraction | None:
+    """Sum of weight x mean over the assessed dimensions, divided by the sum of their
+    weights. Both sums are kept as integer fractions over a running common denominator and
+    reduced once, at the end."""
+    top, top_den, total, total_den = 0, 1, 0, 1
+    for dim_id, weight, weight_den in weights:
+        values, common, count = sums[dim_id]
+        if count:
+            mean_den = common * count
+            top, top_den = (top * weight_den * mean_den + weight * values * top_den,
+                            top_den * weight_den * mean_den)
+            total, total_den = total * weight_den + weight * total_den, total_den * weight_den
     if not total:
         return None
-    return sum(weights[d] * _mean(given[d].values()) for d in weights) / total
+    return Fraction(top * total_den, top_den * total)
 
 
 def to_100(value: Fraction | None, low: int, high: int) -> Fraction | None:
     if value is None:
         return None
-    return 100 * (exact(value) - low) / (high - low) if high > low else Fraction(100)
+    if high <= low:
+        return Fraction(100)
+    value = exact(value)
+    return Fraction(100 * (value.numerator - low * value.denominator),
+                    value.denominator * (high - low))
 
 
-def _band(dims, given: Ratings, scale, settings) -> str | None:
-    return band(to_100(_composite(dims, given), *scale), settings)
-
-
-def _without(given: Ratings, interviewer: int) -> Ratings:
-    return {d: {i: r for i, r in people.items() if i != interviewer}
-            for d, people in given.items()}
+def _band(weights: Weights, sums: Sums, scale, settings) -> str | None:
+    return band(to_100(_composite(weights, sums), *scale), settings)
 
 
 def _dimension_results(dims, given: Ratings, scale, settings) -> list[DimensionResult]:
@@ -226,12 +269,21 @@ def _dimension_results(dims, given: Ratings, scale, settings) -> list[DimensionR
     return results
 
 
-def _calibrated(dims, given: Ratings, calibrations, scale) -> Fraction | None:
+def _calibrated(weights: Weights, given: Ratings, calibrations, scale) -> Fraction | None:
+    """The composite with each interviewer's estimated effect taken off their ratings, each
+    adjusted rating clamped to the scale (in integers: rating - effect = num / den)."""
     shift = {c.interviewer_id: exact(c.deviation) for c in calibrations}
     low, high = scale
-    adjusted = {d: {i: min(Fraction(high), max(Fraction(low), r - shift.get(i, 0)))
-                    for i, r in people.items()} for d, people in given.items()}
-    return to_100(_composite(dims, adjusted), *scale)
+    sums = {}
+    for dim_id, people in given.items():
+        adjusted = []
+        for interviewer, rating in people.items():
+            effect = shift.get(interviewer, Fraction(0))
+            den = rating.denominator * effect.denominator
+            num = rating.numerator * effect.denominator - effect.numerator * rating.denominator
+            adjusted.append((min(high * den, max(low * den, num)), den))
+        sums[dim_id] = _sum_of(adjusted)
+    return to_100(_composite(weights, sums), *scale)
 
 
 # ---------------------------------------------------------------------- the debrief
@@ -247,7 +299,8 @@ def evaluate(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int
     dims, cards = list(dims), sorted(cards, key=lambda c: c.interviewer_id)
     given = per_person(cards, [d.id for d in dims])
     results = _dimension_results(dims, given, scale, settings)
-    composite = _composite(dims, given)
+    weights, sums = _weights(dims), _sums(given)
+    composite = _composite(weights, sums)
     composite_100 = to_100(composite, *scale)
     banded = band(composite_100, settings)
     total = sum(exact(d.weight) for d in dims)
@@ -266,8 +319,8 @@ def evaluate(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int
     red_flags = tuple((c.interviewer, f) for c in cards for f in c.red_flags)
     strong_no = tuple(c.interviewer for c in cards if c.overall == 1)
     pivotal = tuple(names[i] for i in assessing if len(assessing) > 1
-                    and _band(dims, _without(given, i), scale, settings) != banded)
-    equal_band = _band([replace(d, weight=1) for d in dims], given, scale, settings)
+                    and _band(weights, _without(sums, given, i), scale, settings) != banded)
+    equal_band = _band([(d.id, 1, 1) for d in dims], sums, scale, settings)
     close = sum(r.within_one[0] for r in results)
     pairs = sum(r.within_one[1] for r in results)
 
@@ -289,6 +342,6 @@ def evaluate(dims: list[DimensionSpec], cards: list[Scorecard], scale: tuple[int
         equal_weights_recommendation=equal_band or NOT_ENOUGH, within_one=(close, pairs),
         only_zero_weight=composite is None and bool(assessing),
         score_places=score_places(settings), calibrations=calibrations,
-        calibrated_composite_100=(_calibrated(dims, given, calibrations, scale)
+        calibrated_composite_100=(_calibrated(weights, given, calibrations, scale)
                                   if calibrations else None))
     return replace(result, explanation=tuple(explain(result, settings)))
