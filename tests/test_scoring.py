@@ -310,6 +310,18 @@ def test_leaving_out_one_person_hand_example():
         r.explanation)
 
 
+def test_leaving_out_one_person_needs_two_people_and_two_are_enough():
+    # One person rating 4: composite 4 -> 100, but nobody is left to compare without them,
+    # so nobody is pivotal (leaving out the only assessor would leave no score at all).
+    r = evaluate(*one_dim_panel([4]), SCALE)
+    assert r.composite_100 == 100 and r.pivotal_interviewers == ()
+    # Two people, 4 and 1: (4 + 1)/2 = 5/2 -> 100 (5/2 - 1)/3 = 50, Lean no. Without P0
+    # only the 1 is left: 0, No hire; without P1 only the 4: 100, Strong hire. Both pivotal.
+    r = evaluate(*one_dim_panel([4, 1]), SCALE)
+    assert r.composite_100 == 50 and r.band_recommendation == LEAN_NO
+    assert r.pivotal_interviewers == ("P0", "P1")
+
+
 def test_largest_parts_are_what_moved_the_score_not_the_heaviest_weights():
     # Heavy (60) rated 3 (close to the 2.5 midpoint): +10; Light (40) rated 1: -20 points
     dims = [DimensionSpec(1, "Heavy", 60), DimensionSpec(2, "Light", 40)]
@@ -332,6 +344,18 @@ def test_only_zero_weight_dimensions_rated_says_so():
     assert [d.effective_weight for d in r.dimensions] == [0, 0]  # nothing weighs anything
     assert r.explanation[0].startswith("Only dimensions weighted 0 were rated (Extra)")
     assert "weight" not in r.explanation[0].split("(Extra)")[1].replace("weighted", "")
+
+
+def test_all_weights_zero_is_no_coverage_and_no_score():
+    # Total weight 0 + 0 = 0: coverage is 0 (not 0/0, and not "all of nothing" = 1); no
+    # dimension weighs anything, so there is no composite and no band.
+    dims = [DimensionSpec(1, "A", 0), DimensionSpec(2, "B", 0)]
+    cards = [Scorecard(i, f"P{i}", ((1, 4), (2, 3))) for i in range(3)]
+    r = evaluate(dims, cards, SCALE)
+    assert r.coverage == 0 and r.coverage_shown == "0%"
+    assert r.composite is None and r.composite_100 is None and r.only_zero_weight
+    assert r.band_recommendation is None and r.recommendation == NOT_ENOUGH
+    assert r.assessors == 3 and r.pivotal_interviewers == ()
 
 
 def test_contested_prose_uses_the_setting():
@@ -450,3 +474,26 @@ def test_stored_calibrations_are_applied_as_given_by_hand():
     assert r.calibrated_composite_100 == 50
     assert r.composite_100 == F(200, 3)
     assert [c.interviewer_id for c in r.calibrations] == [1]
+
+
+def test_stored_calibrations_are_clamped_to_the_scale_by_hand():
+    """Calibrated ratings are person means minus stored effects, clamped to the scale, in
+    fractions whose denominators are not 1. One dimension on 1-4, weight 30:
+    A (two scorecards, 4 and 3: 7/2), effect -0.75 (severe): 7/2 + 3/4 = 17/4 > 4 -> 4;
+    B rates 1, effect +0.5 (lenient): 1 - 1/2 = 1/2 < 1 -> 1;
+    C rates 3, effect +0.25: 3 - 1/4 = 11/4 (inside the scale, kept).
+    Calibrated mean (4 + 1 + 11/4)/3 = (31/4)/3 = 31/12; 0-100: 100 (31/12 - 1)/3
+    = 100 x 19/36 = 475/9 = 52.77.., shown 52. Unclamped it would be (17/4 + 2/4 + 11/4)/3
+    = 5/2 -> 50; clamping only the top, (16/4 + 2/4 + 11/4)/3 = 29/12 -> 100 x 17/36 = 425/9.
+    Raw: (7/2 + 1 + 3)/3 = 5/2 -> 100 (3/2)/3 = 50."""
+    from hiring.core.scoring import Calibration
+
+    dims = [DimensionSpec(1, "Only", 30)]
+    cards = [Scorecard(1, "A", ((1, 4),)), Scorecard(1, "A", ((1, 3),)),
+             Scorecard(2, "B", ((1, 1),)), Scorecard(3, "C", ((1, 3),))]
+    stored = [Calibration(1, "A", 8, -0.75, 30, 0.1, "severe"),
+              Calibration(2, "B", 8, 0.5, 30, 0.1, "lenient"),
+              Calibration(3, "C", 8, 0.25, 30, 0.1, "lenient")]
+    r = evaluate(dims, cards, SCALE, calibrations=stored)
+    assert r.calibrated_composite_100 == F(475, 9) and r.calibrated_shown == "52"
+    assert r.composite_100 == 50
