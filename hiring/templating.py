@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask import Flask
 
+from .chart_svg import chart_svg, chart_title
 from .clock import utcnow
-from .core.chart import layout as chart_layout
 from .core.vocabulary import Band, Stage, UserRole, Vote, label_of
 from .core.wording import agreement_words
 
@@ -66,7 +66,8 @@ def svg_data_uri(svg: str) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.add_template_global(agreement_words, "agreement_words")
-    app.add_template_global(chart_layout, "chart_layout")
+    app.add_template_global(chart_svg, "chart_svg")
+    app.add_template_global(chart_title, "chart_title")
     app.add_template_filter(web_link, "web_link")
     app.add_template_filter(clip_for_print, "clip")
     app.add_template_filter(svg_data_uri, "svg_data_uri")

@@ -1,10 +1,8 @@
-"""Geometry of the debrief's dimension chart (templates/macros/chart.html): where each
+"""Geometry of the debrief's dimension chart (drawn by hiring/chart_svg.py): where each
 gridline, bar, spread line and interviewer's dot goes, in SVG user units.
 
-Computed here rather than in Jinja expressions so that the geometry is plain Python with
-tests of hand-computed coordinates (tests/test_chart.py) and mutation testing; it made the
-render no faster (printing the ~300 numbers is what costs). The macro prints these numbers
-as they are: the arithmetic (and so each printed float) is the one the macro did before.
+Plain Python with tests of hand-computed coordinates (tests/test_chart.py) and mutation
+testing; the drawing prints these numbers as they are.
 
 The axis starts half a step below the scale's floor, so a mean at the floor (1.00) still
 draws a bar; the gridlines mark the scale's points.
