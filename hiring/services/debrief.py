@@ -6,8 +6,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, exists, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import bindparam, exists, inspect, select
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import scoring
 from ..extensions import db
@@ -21,6 +22,7 @@ from ..models import (
     ScorecardRating,
     ScorecardRedFlag,
     ScorecardSignal,
+    TemplateDimension,
     TemplateSignal,
     TemplateVersion,
 )
@@ -35,33 +37,51 @@ def settings_for(requisition: Requisition) -> scoring.Settings:
     return scoring.Settings(**stored)
 
 
-# What a debrief shows of each scorecard beyond its own columns. Its ratings, signals and
-# red flags are read as plain rows (card_details), for the page and the PDF packet alike.
+# What a debrief shows of the candidate, in three statements built once (a statement object
+# memoises its cache key: building loader options and their key again on every request was
+# about a sixth of the debrief's loading time). A scorecard's ratings, signals and red flags
+# are read as plain rows by build_debrief (card_details), for the page and the packet alike.
 _CANDIDATE = select(Candidate).where(Candidate.id == bindparam("candidate_id")).options(
     joinedload(Candidate.requisition).joinedload(Requisition.template)
     .joinedload(TemplateVersion.role),
     joinedload(Candidate.requisition).joinedload(Requisition.hiring_manager),
     joinedload(Candidate.requisition).joinedload(Requisition.weight_changes),
     joinedload(Candidate.decisions).joinedload(Decision.decided_by),
-    joinedload(Candidate.requisition).joinedload(Requisition.template)
-    .selectinload(TemplateVersion.dimensions),
-    selectinload(Candidate.interviews).joinedload(Interview.interviewer),
-    selectinload(Candidate.interviews).joinedload(Interview.case_study),
-    # an interview has one scorecard per author: joined to the interviews' query, not a
-    # query of its own (each query costs the page ~0.4 ms)
-    selectinload(Candidate.interviews).joinedload(Interview.scorecards).options(
-        joinedload(Scorecard.author),
-        joinedload(Scorecard.amendments).joinedload(ScorecardAmendment.author)),
 )
-# Built once (above): a statement object memoises its cache key, and building these loader
-# options and their key again on every request was about a sixth of the debrief's loading
-# time.
+# The two collections are read by plain statements and set as the relationships' loaded
+# values: selectinload's machinery (a cache key and loader paths built per request) cost
+# more than the two queries themselves. Same order as the relationships'.
+_DIMENSIONS = (select(TemplateDimension)
+               .where(TemplateDimension.template_id == bindparam("template_id"))
+               .order_by(TemplateDimension.position))
+_INTERVIEWS = (
+    select(Interview).where(Interview.candidate_id == bindparam("candidate_id"))
+    .order_by(Interview.scheduled_at, Interview.id)
+    .options(joinedload(Interview.interviewer), joinedload(Interview.case_study),
+             # an interview has one scorecard per author: joined to the interviews' query
+             joinedload(Interview.scorecards).options(
+                 joinedload(Scorecard.author),
+                 joinedload(Scorecard.amendments).joinedload(ScorecardAmendment.author)))
+)
+
+
+def _load_collection(owner, key: str, statement, params: dict) -> None:
+    """Read a collection with its own statement, unless the session already holds it
+    loaded (then, like an eager load, leave it as it is)."""
+    if key not in inspect(owner).dict:
+        set_committed_value(owner, key, db.session.scalars(statement, params).unique().all())
 
 
 def load_candidate(candidate_id: int) -> Candidate | None:
     """The candidate with what a debrief shows (the scorecards' ratings, signals and red
-    flags are read by build_debrief, as rows)."""
-    return db.session.scalars(_CANDIDATE, {"candidate_id": candidate_id}).unique().one_or_none()
+    flags are read by build_debrief, as rows): three queries."""
+    candidate = db.session.scalars(_CANDIDATE,
+                                   {"candidate_id": candidate_id}).unique().one_or_none()
+    if candidate is not None:
+        template = candidate.requisition.template
+        _load_collection(template, "dimensions", _DIMENSIONS, {"template_id": template.id})
+        _load_collection(candidate, "interviews", _INTERVIEWS, {"candidate_id": candidate.id})
+    return candidate
 
 
 class Rating(NamedTuple):
