@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import Flask
+from markupsafe import Markup, escape
+from wtforms.widgets import RadioInput
+from wtforms.widgets.core import clean_key
 
 from .chart_svg import chart_svg, chart_title
 from .clock import utcnow
@@ -58,6 +62,56 @@ def clip_for_print(text: str | None, limit=None) -> str:
             f"the debrief page]")
 
 
+# a quote inside a Markup value, which escape() leaves as it is, would end the attribute
+QUOTE, ESCAPED_QUOTE = Markup('"'), Markup("&quot;")
+
+
+class RadioOption(NamedTuple):
+    params: dict  # the input's attributes, as WTForms would print them
+    label: str
+    value: str
+
+    def input(self, **attrs) -> Markup:
+        """The <input type="radio">; `attrs` add to or replace its attributes, as keyword
+        arguments to a WTForms option do (False leaves one out)."""
+        return Markup(f"<input {_html_params({**self.params, **attrs})}>")  # noqa: S704
+
+
+def _html_params(params: dict) -> str:
+    """What wtforms.widgets.html_params prints (sorted, True as a bare name, False left out,
+    names and values escaped), in plain string formatting: its Markup.format per attribute
+    was most of the time it took to print a radio."""
+    printed = []
+    for key, value in sorted(params.items()):
+        name = clean_key(key)
+        if value is True:
+            printed.append(name)
+        elif value is not False:
+            printed.append(f'{escape(name)}="{escape(value).replace(QUOTE, ESCAPED_QUOTE)}"')
+    return " ".join(printed)
+
+
+def radio_inputs(field) -> list[RadioOption]:
+    """The options of a WTForms RadioField, each input printed as WTForms prints it (its
+    html_params, the checked state from its iter_choices, the flags its RadioInput prints)
+    but without the Field object WTForms builds per option to print it: those were most of
+    the debrief's decision form time and of a scorecard page's 35 radios.
+    tests/test_radio_inputs.py compares the two."""
+    common = {"name": field.name, "type": "radio", **(field.render_kw or {})}
+    flags = vars(field.flags)  # the flags its validators set (a missing one reads as None)
+    for flag in RadioInput.validation_attrs:
+        if flag in flags and flag not in common:
+            common[flag] = flags[flag]() if callable(flags[flag]) else flags[flag]
+    options = []
+    for index, choice in enumerate(field.iter_choices()):
+        value = str(choice.value)
+        params = {"id": f"{field.id}-{index}", "value": value, **common}
+        if choice.selected:
+            params.setdefault("checked", True)
+        options.append(RadioOption(params, choice.label or value, value))
+    return options
+
+
 def svg_data_uri(svg: str) -> str:
     """An SVG drawn by a template as a data: URL (base64: nothing in it can end the
     attribute it is put in). The PDF renderer's fetcher allows data: URLs only."""
@@ -71,6 +125,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(web_link, "web_link")
     app.add_template_filter(clip_for_print, "clip")
     app.add_template_filter(svg_data_uri, "svg_data_uri")
+    app.add_template_global(radio_inputs, "radio_inputs")
     # The vocabulary, so templates never spell a vote, role, stage or band themselves.
     app.add_template_filter(vote_label, "vote_label")
     app.add_template_filter(lambda v: label_of(UserRole, v), "role_label")
