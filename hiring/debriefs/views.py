@@ -12,7 +12,6 @@ from ..extensions import db
 from ..models import (
     CANDIDATE_STAGES,
     Candidate,
-    PacketRender,
     Requisition,
     TemplateVersion,
 )
@@ -54,7 +53,7 @@ def debrief(candidate_id: int):
     form = DecisionForm()
     return render_template("debriefs/debrief.html",
                            d=build_debrief(candidate, viewer_id=current_user.id), form=form,
-                           packet=db.session.get(PacketRender, candidate.id))
+                           packet=candidate.packet_render)
 
 
 @bp.post("/candidates/<int:candidate_id>/decision")

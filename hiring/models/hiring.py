@@ -28,6 +28,7 @@ from .roles import TemplateCaseStudy, TemplateDimension, TemplateSignal, Templat
 from .users import User
 
 if TYPE_CHECKING:
+    from .derived import PacketRender
     from .workflow import LoopStep
 
 REQUISITION_STATUSES = {"open": "Open", "on_hold": "On hold", "closed": "Closed"}
@@ -156,6 +157,9 @@ class Candidate(db.Model):
         back_populates="candidate", order_by="Interview.scheduled_at"
     )
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
+    # the state of the pre-rendered PDF packet, read with the debrief (services/debrief.py);
+    # written only by packets/queue.py and services/packet_render.py
+    packet_render: Mapped[PacketRender | None] = relationship(viewonly=True)
 
     @validates("name", "email")
     def _keep_search_keys(self, key: str, value: str | None) -> str | None:

@@ -47,6 +47,7 @@ _CANDIDATE = select(Candidate).where(Candidate.id == bindparam("candidate_id")).
     joinedload(Candidate.requisition).joinedload(Requisition.hiring_manager),
     joinedload(Candidate.requisition).joinedload(Requisition.weight_changes),
     joinedload(Candidate.decisions).joinedload(Decision.decided_by),
+    joinedload(Candidate.packet_render),
 )
 # The two collections are read by plain statements and set as the relationships' loaded
 # values: selectinload's machinery (a cache key and loader paths built per request) cost
