@@ -90,9 +90,10 @@ def test_debrief_query_count_does_not_grow_with_the_loop(app, people, interviewe
     with counting_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
-    # the loop and its scorecards, the panel's rater effects (the viewer's blinding check,
-    # then the stored fit or, with none, one history query) and the packet's state
-    assert len(statements) <= 12, "\n\n".join(statements)
+    # the login session; the candidate (with the packet's state), the dimensions and the
+    # loop with its scorecards; the viewer's blinding check, then the stored fit or, with
+    # none, one history query; the scorecards' ratings, signals and red flags
+    assert len(statements) <= 9, "\n\n".join(statements)
     html = response.get_data(as_text=True)
     assert html.count('class="evidence"') == interviewers * 10
     assert f"Panelist {interviewers - 1}" in html
