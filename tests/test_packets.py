@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -209,16 +210,36 @@ def test_batch_build_writes_every_packet_and_a_combined_pdf(packet_app, loop, tm
     assert db.session.scalar(select(Decision)) is None
 
 
-def test_the_combined_pdf_holds_every_page_of_every_packet_in_order():
+PACKET_PAGES = [["first packet"], ["second packet", "its page 2"], ["third packet"],
+                ["fourth packet"], ["fifth packet", "its page 2", "its page 3"]]
+
+
+@pytest.fixture(scope="module")
+def packet_files(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("packets")
+    files = []
+    for n, pages in enumerate(PACKET_PAGES):
+        html = "".join(f'<p style="break-before: page">{text}</p>' for text in pages)
+        files.append(folder / f"{n}.pdf")
+        files[-1].write_bytes(html_to_pdf(html, "")[0])
+    return files
+
+
+@pytest.mark.parametrize("at_once", [200, 5, 3, 2])
+def test_the_combined_pdf_holds_every_page_of_every_packet_in_order(packet_files, tmp_path,
+                                                                      at_once):
+    """Also with more packets than files combined at once: then in parts (3: parts of 3
+    and 2 packets; 2: parts of 2, 2 and 1 packets, then parts of those parts)."""
     from hiring.packets.batch import _combine
 
-    parts = [html_to_pdf(f"<p>{text}</p>" + extra, "")[0] for text, extra in (
-        ("first packet", ""), ("second packet", '<p style="break-before: page">its page 2</p>'),
-        ("third packet", ""))]
-    combined = PdfReader(io.BytesIO(_combine(parts)))
-    assert [page.extract_text().strip() for page in combined.pages] == [
-        "first packet", "second packet", "its page 2", "third packet"]
-    assert len(PdfReader(io.BytesIO(_combine([]))).pages) == 0
+    _combine(packet_files, tmp_path / "all.pdf", at_once)
+    assert [page.extract_text().strip() for page in PdfReader(tmp_path / "all.pdf").pages] == [
+        text for pages in PACKET_PAGES for text in pages]
+    assert [p.name for p in tmp_path.iterdir()] == ["all.pdf"]  # no part left behind
+    _combine([], tmp_path / "none.pdf", at_once)
+    assert len(PdfReader(tmp_path / "none.pdf").pages) == 0
+    with pytest.raises(ValueError):
+        _combine(packet_files, tmp_path / "never.pdf", 1)
 
 
 def test_the_packet_chart_is_the_escaped_svg_as_a_data_image(packet_app, loop):
