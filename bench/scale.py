@@ -18,7 +18,7 @@ import statistics
 import time
 
 from common import make_app
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
 PASSWORD = "bench password 123"
 REPEAT_SECONDS = 3.0
@@ -59,7 +59,15 @@ def build(candidates: int, extra_users: int, audit_events: int):
         check_derived(requisition.id, candidates)
         candidate_id = requisition.candidates[0].id
         dimension_id = requisition.template.dimensions[0].id
-        return app, requisition.id, candidate_id, dimension_id
+        from hiring.models import Interview, Scorecard
+
+        interviewer = db.session.query(User).filter_by(email="interviewer1@demo.example").one()
+        interview = db.session.scalars(select(Interview).where(
+            Interview.candidate_id == candidate_id,
+            Interview.interviewer_id == interviewer.id)).first()
+        scorecard_id = db.session.scalar(select(Scorecard.id).where(
+            Scorecard.interview_id == interview.id))
+        return app, requisition.id, candidate_id, dimension_id, interview.id, scorecard_id
 
 
 def check_derived(requisition_id: int, candidates: int) -> None:
@@ -86,7 +94,8 @@ def login(client, email: str) -> None:
     assert response.status_code == 302, response.status_code
 
 
-def pages(requisition_id: int, candidate_id: int, dimension_id: int) -> dict:
+def pages(requisition_id: int, candidate_id: int, dimension_id: int, interview_id: int,
+          scorecard_id: int) -> dict:
     return {
         "Requisitions index": ("hm@demo.example", "/requisitions/"),
         "Requisition detail": ("hm@demo.example", f"/requisitions/{requisition_id}"),
@@ -98,6 +107,19 @@ def pages(requisition_id: int, candidate_id: int, dimension_id: int) -> dict:
         "My interviews": ("interviewer1@demo.example", "/interviews/mine"),
         "Users": ("admin@bench.example", "/admin/users"),
         "Audit log": ("admin@bench.example", "/admin/audit"),
+        "Candidate page": ("hm@demo.example", f"/candidates/{candidate_id}"),
+        "Candidate search": ("hm@demo.example", f"/requisitions/{requisition_id}?q=cand"),
+        "Calibration (hiring manager)": ("hm@demo.example", "/calibration"),
+        "Calibration (interviewer)": ("interviewer1@demo.example", "/calibration"),
+        "Calibration (admin)": ("admin@bench.example", "/calibration"),
+        "Manager dashboard": ("hm@demo.example", "/dashboard"),
+        "Admin dashboard": ("admin@bench.example", "/admin/dashboard"),
+        "Interview kit": ("interviewer1@demo.example", f"/interviews/{interview_id}/kit"),
+        "Submitted scorecard": ("interviewer1@demo.example", f"/scorecards/{scorecard_id}"),
+        "Requisition settings": ("hm@demo.example", f"/requisitions/{requisition_id}/settings"),
+        "Requisition retention": ("admin@bench.example",
+                                  f"/admin/requisitions/{requisition_id}/retention"),
+        "Retention": ("admin@bench.example", "/admin/retention"),
     }
 
 
