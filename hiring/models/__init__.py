@@ -3,6 +3,7 @@
 from .derived import (
     PACKET_STATES,
     AgreementSnapshot,
+    CalibrationReport,
     DimensionMean,
     PacketRender,
     RaterEstimate,
@@ -45,6 +46,7 @@ __all__ = [
     "Notification",
     "PACKET_STATES",
     "AgreementSnapshot",
+    "CalibrationReport",
     "PacketRender",
     "RaterEstimate",
     "ScoreSnapshot",

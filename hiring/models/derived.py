@@ -112,6 +112,27 @@ class RaterEstimate(db.Model):
     fitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CalibrationReport(db.Model):
+    """One viewer's calibration report (services/calibration.py): rater effects fitted over
+    the candidates whose feedback they could see when it was made, with the votes against
+    decisions. Read while the viewer's scope is unchanged (`scope`); marked stale by new
+    feedback or decisions and refitted by the background job."""
+
+    __tablename__ = "calibration_report"
+
+    viewer_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    # what decided which candidates entered it: role, requisitions managed, interviews,
+    # and the candidates left out because the viewer still owed a scorecard on them
+    scope: Mapped[dict] = mapped_column(JSON, default=dict)
+    candidates: Mapped[int] = mapped_column(Integer, default=0)
+    own_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # per interviewer: id, scorecards, deviation, compared, uncertainty, votes, matched
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+
+
 PACKET_STATES = ("queued", "rendering", "ready", "failed")
 
 

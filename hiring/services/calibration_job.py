@@ -53,8 +53,10 @@ def fit() -> int:
         extra={}, fitted_at=now) for e in estimates)
     db.session.commit()
     from .agreement_stats import refresh_stale
+    from .calibration import refresh_stale_reports
 
     refresh_stale()  # the same trigger (a scorecard changed) makes agreement figures stale
+    refresh_stale_reports()  # and the viewers' calibration reports (or a decision did)
     return len(estimates)
 
 

@@ -12,7 +12,7 @@ from ..core.vocabulary import Outcome, Stage
 from ..extensions import db
 from ..models import DECISIONS, Candidate, Decision, Requisition, User
 from .debrief import settings_for
-from .derived_work import packet_content_changed, requisition_changed
+from .derived_work import decision_changed, requisition_changed
 from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
@@ -55,7 +55,7 @@ def record_decision(candidate: Candidate, decision: str, rationale: str,
             record("stage_changed", actor=actor, target=target_name,
                    details={"from": candidate.stage, "to": target, "because": decision})
             candidate.stage = target
-        packet_content_changed(candidate.id)
+        decision_changed(candidate.id)
     return entry
 
 

@@ -64,12 +64,26 @@ def scorecards_changed(candidate_id: int) -> None:
     from .agreement_stats import mark_stale
 
     mark_stale(db.session.get(Candidate, candidate_id).requisition_id)
+    from .calibration import mark_reports_stale
     from .calibration_job import request_fit
+
+    mark_reports_stale()
 
     # the refit is queued first, so that the packet rendered next (one background thread,
     # or RQ's first-in first-out queue) applies rater effects that include this change
     after_commit(_Task(request_fit))
     request_render(candidate_id, True)
+
+
+def decision_changed(candidate_id: int) -> None:
+    """A decision was recorded or changed: the packet prints it, and the calibration
+    reports count votes against it (marked stale; the background fit refits them)."""
+    from .calibration import mark_reports_stale
+    from .calibration_job import request_fit
+
+    mark_reports_stale()
+    after_commit(_Task(request_fit))
+    packet_content_changed(candidate_id)
 
 
 def requisition_changed(requisition_id: int) -> None:
