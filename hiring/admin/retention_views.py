@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import Candidate, LegalHold, Requisition
+from ..pagination import paginate
 from ..policy import authorize, requires
 from ..services import erasure, retention, subject_export
 from ..services.retention import RetentionRefused
 from . import bp
 from .retention_forms import EraseForm, HoldForm, PolicyForm, PurgeForm
+
+PAGE_SIZE = 25  # candidates per page of a requisition's retention page
 
 
 def _sentence(exc: Exception) -> str:
@@ -164,23 +167,20 @@ def export_candidate(candidate_id: int):
 
 
 def _requisition_page(requisition: Requisition, form=None, code: int = 200):
+    """The requisition's holds (its whole history, with who placed each) and one page of
+    its candidates with their retention state: a fixed number of queries, whatever the
+    number of candidates."""
     holds = db.session.scalars(select(LegalHold).where(
-        LegalHold.requisition_id == requisition.id).order_by(LegalHold.id)).all()
-    candidates = db.session.scalars(select(Candidate).where(
-        Candidate.requisition_id == requisition.id).options(
-        selectinload(Candidate.decisions)).order_by(Candidate.id)).all()
-    rule = retention.policy()
-    on_requisition = tuple(h for h in holds if h.active)
-    on_candidate: dict[int, list[LegalHold]] = {}
-    for hold in db.session.scalars(select(LegalHold).where(
-            LegalHold.lifted_at.is_(None),
-            LegalHold.candidate_id.in_([c.id for c in candidates]))):
-        on_candidate.setdefault(hold.candidate_id, []).append(hold)
-    rows = [(c, retention.status(c, rule, holds=(*on_candidate.get(c.id, ()),
-                                                  *on_requisition)))
-            for c in candidates]
+        LegalHold.requisition_id == requisition.id).options(
+        joinedload(LegalHold.placed_by)).order_by(LegalHold.id)).all()
+    page = paginate(
+        select(Candidate).where(Candidate.requisition_id == requisition.id).options(
+            selectinload(Candidate.decisions)).order_by(Candidate.id), PAGE_SIZE,
+        count=select(func.count(Candidate.id)).where(
+            Candidate.requisition_id == requisition.id))
+    rows = list(zip(page.items, retention.statuses(page.items), strict=True))
     return render_template("admin/requisition_retention.html", requisition=requisition,
-                           holds=holds, rows=rows, now=retention.now(),
+                           holds=holds, rows=rows, page=page, now=retention.now(),
                            form=form or HoldForm(formdata=None, prefix="hold")), code
 
 

@@ -129,6 +129,30 @@ def status(candidate: Candidate, rule: Policy | None = None,
     return Status(candidate.id, started, ends, why, holds, candidate.erased)
 
 
+def statuses(candidates: list[Candidate], rule: Policy | None = None) -> list[Status]:
+    """The Status of each of `candidates` (a bounded list, such as one page, with their
+    decisions and requisitions loaded), in order: one query for the holds in force on them
+    or on their requisitions, however many candidates there are."""
+    if not candidates:
+        return []
+    rule = rule or policy()
+    ids = [c.id for c in candidates]
+    requisition_ids = sorted({c.requisition_id for c in candidates})
+    on_candidate: dict[int, list[LegalHold]] = {}
+    on_requisition: dict[int, list[LegalHold]] = {}
+    for hold in db.session.scalars(select(LegalHold).where(
+            LegalHold.lifted_at.is_(None),
+            or_(LegalHold.candidate_id.in_(ids),
+                LegalHold.requisition_id.in_(requisition_ids))).order_by(LegalHold.id)):
+        if hold.candidate_id is not None:
+            on_candidate.setdefault(hold.candidate_id, []).append(hold)
+        else:
+            on_requisition.setdefault(hold.requisition_id, []).append(hold)
+    return [status(c, rule, holds=(*on_candidate.get(c.id, ()),
+                                   *on_requisition.get(c.requisition_id, ())))
+            for c in candidates]
+
+
 # ---------------------------------------------------------------------- legal holds
 
 
