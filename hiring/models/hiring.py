@@ -16,8 +16,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
+    select,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, validates
 from sqlalchemy.sql.expression import false as sa_false
 
 from ..core.text import search_key
@@ -133,6 +136,9 @@ class Candidate(db.Model):
         Index("ix_candidate_req_email_key", "requisition_id", "email_key",
               postgresql_ops={"email_key": "text_pattern_ops"}),
         Index("ix_candidate_req_stage", "requisition_id", "stage"),
+        # the admin dashboard's loops without interviewers: the candidates of two stages
+        # across every requisition, without reading the others
+        Index("ix_candidate_stage", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,6 +192,12 @@ class Interview(db.Model):
     # history's length (tests/test_scale.py checks the plans)
     __table_args__ = (
         Index("ix_interview_interviewer_scheduled", "interviewer_id", "scheduled_at", "id"),
+        # The dashboards' late feedback, oldest first, and overdue scorecards per
+        # interviewer: the interviews still waiting for their scorecard, read from an index
+        # (the history of interviews whose scorecard is in grows without end)
+        Index("ix_interview_scorecard_in_scheduled", "scorecard_in", "scheduled_at", "id"),
+        # the manager dashboard's upcoming interviews: in date order from now on
+        Index("ix_interview_scheduled_at", "scheduled_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,6 +210,10 @@ class Interview(db.Model):
     location: Mapped[str] = mapped_column(String(500), default="", server_default="")
     case_study_id: Mapped[int | None] = mapped_column(ForeignKey("template_case_study.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The interviewer's own scorecard is submitted. Derived, never set by hand: every flush
+    # that could change it recomputes it in SQL (_note_scorecards_in, below).
+    scorecard_in: Mapped[bool] = mapped_column(Boolean, default=False,
+                                               server_default=sa_false())
 
     candidate: Mapped[Candidate] = relationship(back_populates="interviews")
     interviewer: Mapped[User] = relationship()
@@ -351,7 +367,8 @@ class Decision(db.Model):
     decision: Mapped[str] = mapped_column(String(10))
     rationale: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # indexed: the dashboard's recent decisions, newest first
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # The candidate's stage before this decision moved it (None: it did not move it), so a
     # later change of mind can put the candidate back where they were.
     previous_stage: Mapped[str | None] = mapped_column(String(20))
@@ -361,3 +378,60 @@ class Decision(db.Model):
     @property
     def label(self) -> str:
         return DECISIONS.get(self.decision, self.decision)
+
+
+# ------------------------------------------- Interview.scorecard_in, kept in step
+
+_SCORECARDS_IN = "interviews whose scorecard_in was recomputed"
+
+
+def _changed(obj, *keys: str) -> bool:
+    attrs = inspect(obj).attrs
+    return any(attrs[key].history.has_changes() for key in keys)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_scorecards_in(session: Session, _context) -> None:
+    """Whoever writes (the services, the demo, erasure, a test's builder), an interview's
+    `scorecard_in` stays "its interviewer's own scorecard is submitted": after a flush that
+    added a submitted scorecard, changed a scorecard's status, interview or author, deleted
+    a scorecard, or gave an interview another interviewer, the interviews concerned are
+    recomputed from the scorecards in one UPDATE (none for a draft's autosave)."""
+    touched: set[int | None] = set()
+    for obj in session.new:
+        if isinstance(obj, Scorecard) and obj.status == "submitted":
+            touched.add(obj.interview_id)
+    for obj in session.dirty:
+        if isinstance(obj, Scorecard) and _changed(obj, "status", "interview_id", "interview",
+                                                   "author_id", "author"):
+            touched.add(obj.interview_id)
+            touched.update(inspect(obj).attrs.interview_id.history.deleted)
+        elif isinstance(obj, Interview) and _changed(obj, "interviewer_id", "interviewer"):
+            touched.add(obj.id)
+    for obj in session.deleted:
+        if isinstance(obj, Scorecard):
+            touched.add(obj.interview_id)
+    touched.discard(None)
+    if not touched:
+        return
+    interview, scorecard = Interview.__table__, Scorecard.__table__
+    own_submitted = (select(scorecard.c.id).where(
+        scorecard.c.interview_id == interview.c.id,
+        scorecard.c.author_id == interview.c.interviewer_id,
+        scorecard.c.status == "submitted").exists())
+    ids = sorted(touched)
+    for start in range(0, len(ids), 500):  # a bulk flush: within every driver's bind limit
+        session.connection().execute(
+            update(interview).where(interview.c.id.in_(ids[start:start + 500]))
+            .values(scorecard_in=own_submitted))
+    session.info.setdefault(_SCORECARDS_IN, set()).update(touched)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _expire_scorecards_in(session: Session, _context) -> None:
+    """The loaded interviews read the recomputed flag again when next asked."""
+    for interview_id in session.info.pop(_SCORECARDS_IN, ()):
+        loaded = session.identity_map.get(inspect(Interview).identity_key_from_primary_key(
+            (interview_id,)))
+        if loaded is not None:
+            session.expire(loaded, ["scorecard_in"])

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -57,6 +66,9 @@ class Notification(db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "subject", "slot", "recipient_id"),
         CheckConstraint("status IN ('claimed', 'sent', 'failed')", name="status_known"),
+        # the admin dashboard: the newest failed emails and the sent ones of the last week,
+        # read from the index (not every email of that status ever)
+        Index("ix_notification_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +76,7 @@ class Notification(db.Model):
     subject: Mapped[str] = mapped_column(String(60))  # "interview:12", "candidate:3"
     slot: Mapped[int] = mapped_column(Integer, default=0)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default="claimed", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="claimed")
     title: Mapped[str] = mapped_column(String(300), default="")
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
