@@ -9,14 +9,14 @@ from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, false, func, select, true
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Candidate, Decision, Interview, Notification, Requisition, Scorecard, User
+from ..models import Candidate, Decision, Interview, Notification, Requisition, User
 from ..models.base import utcnow
 from ..policy import authorize, requires
-from ..policy_rules import may_see_feedback
+from ..policy_rules import feedback_visible
 from ..services.notifications import mail_enabled
 from ..services.reminders import (
     CLOSED_STAGES,
@@ -38,10 +38,11 @@ def _page(name: str) -> int:
         return 1
 
 
-def _submitted():
-    return exists().where(and_(Scorecard.interview_id == Interview.id,
-                               Scorecard.author_id == Interview.interviewer_id,
-                               Scorecard.status == "submitted"))
+def _waiting():
+    """The interview's own scorecard is not submitted yet (Interview.scorecard_in, which the
+    models keep in step with the scorecards): read from an index, where a probe of the
+    scorecards per interview walks every interview ever held."""
+    return Interview.scorecard_in == false()
 
 
 def _owned(query):
@@ -51,6 +52,28 @@ def _owned(query):
     return query
 
 
+def _owned_candidate(candidate_id):
+    """The row's candidate is on one of the current user's requisitions (any, for an
+    admin), as a correlated EXISTS rather than a join: the page is then read in the order
+    of the row's own date index and stops at its limit, instead of starting from the
+    manager's requisitions and sorting every interview or decision of theirs."""
+    if current_user.role == "admin":
+        return true()
+    return exists().where(Candidate.id == candidate_id,
+                          Requisition.id == Candidate.requisition_id,
+                          Requisition.hiring_manager_id == current_user.id)
+
+
+def _visible(candidate_ids: list[int]) -> set[int]:
+    """Which of these candidates' feedback (decision, debrief) the current user may see:
+    the policy's SQL form, one query for the page instead of loading every interview and
+    scorecard of every row to ask may_see_feedback."""
+    if not candidate_ids:
+        return set()
+    return set(db.session.scalars(select(Candidate.id).where(
+        Candidate.id.in_(candidate_ids), feedback_visible(current_user))))
+
+
 def _interview_options():
     return (selectinload(Interview.interviewer),
             selectinload(Interview.candidate).selectinload(Candidate.requisition))
@@ -58,15 +81,25 @@ def _interview_options():
 
 def ready_for_decision(page: int):
     has_interview = exists().where(Interview.candidate_id == Candidate.id)
-    missing = exists().where(Interview.candidate_id == Candidate.id, ~_submitted())
+    missing = exists().where(Interview.candidate_id == Candidate.id, _waiting())
     decided = exists().where(Decision.candidate_id == Candidate.id)
+    # candidates in id order until a page is ready (the cheap stage test first); the
+    # waiting-interview test reads the stored flag, not each interview's scorecards
     query = _owned(select(Candidate).join(Requisition).where(
-        has_interview, ~missing, ~decided, Candidate.stage.not_in(CLOSED_STAGES)))
-    rows = db.session.scalars(query.options(
-        selectinload(Candidate.requisition),
-        selectinload(Candidate.interviews).selectinload(Interview.scorecards))
-        .order_by(Candidate.id).offset((page - 1) * PAGE).limit(PAGE + 1)).all()
-    return rows[:PAGE], len(rows) > PAGE
+        Candidate.stage.not_in(CLOSED_STAGES), has_interview, ~missing, ~decided))
+    rows = db.session.scalars(query.options(selectinload(Candidate.requisition))
+                              .order_by(Candidate.id).offset((page - 1) * PAGE)
+                              .limit(PAGE + 1)).all()
+    shown = rows[:PAGE]
+    ids = [c.id for c in shown]
+    # every interview of a ready candidate has its scorecard in: their number is the count
+    counts = dict(db.session.execute(
+        select(Interview.candidate_id, func.count(Interview.id))
+        .where(Interview.candidate_id.in_(ids)).group_by(Interview.candidate_id)).all()
+    ) if ids else {}
+    visible = _visible(ids)
+    return ([{"candidate": c, "scorecards_in": counts.get(c.id, 0), "open": c.id in visible}
+             for c in shown], len(rows) > PAGE)
 
 
 def late_feedback(page: int, now):
@@ -74,7 +107,7 @@ def late_feedback(page: int, now):
     time (portable); the end-based due time is then checked per row."""
     hours = current_app.config["SCORECARD_DUE_HOURS"]
     query = _owned(select(Interview).join(Candidate).join(Requisition).where(
-        Interview.scheduled_at < now - timedelta(hours=hours), ~_submitted(),
+        _waiting(), Interview.scheduled_at < now - timedelta(hours=hours),
         Candidate.stage.not_in(CLOSED_STAGES)))
     rows = db.session.scalars(query.options(*_interview_options())
                               .order_by(Interview.scheduled_at, Interview.id)
@@ -98,24 +131,24 @@ def late_feedback(page: int, now):
 
 
 def upcoming(now, limit: int = 20):
-    query = _owned(select(Interview).join(Candidate).join(Requisition).where(
-        Interview.scheduled_at >= now))
+    query = select(Interview).where(Interview.scheduled_at >= now,
+                                    _owned_candidate(Interview.candidate_id))
     return db.session.scalars(query.options(*_interview_options())
-                              .order_by(Interview.scheduled_at).limit(limit)).all()
+                              .order_by(Interview.scheduled_at, Interview.id)
+                              .limit(limit)).all()
 
 
 def recent_decisions(limit: int = 10):
-    query = _owned(select(Decision).join(Candidate).join(Requisition))
-    decisions = db.session.scalars(query.options(
-        selectinload(Decision.decided_by)).order_by(Decision.decided_at.desc())
-        .limit(limit)).all()
+    decisions = db.session.scalars(
+        select(Decision).where(_owned_candidate(Decision.candidate_id))
+        .options(selectinload(Decision.decided_by))
+        .order_by(Decision.decided_at.desc(), Decision.id.desc()).limit(limit)).all()
+    ids = list({d.candidate_id for d in decisions})
     candidates = {c.id: c for c in db.session.scalars(select(Candidate).where(
-        Candidate.id.in_([d.candidate_id for d in decisions])).options(
-        selectinload(Candidate.requisition),
-        selectinload(Candidate.interviews).selectinload(Interview.scorecards)))}
+        Candidate.id.in_(ids)).options(selectinload(Candidate.requisition)))}
+    visible = _visible(ids)
     return [{"decision": d, "candidate": candidates[d.candidate_id],
-             "shown": may_see_feedback(current_user, candidates[d.candidate_id])}
-            for d in decisions]
+             "shown": d.candidate_id in visible} for d in decisions]
 
 
 def humane(delta: timedelta) -> str:
@@ -131,7 +164,7 @@ def manager_dashboard():
     late, late_more = late_feedback(_page("late_page"), now)
     return render_template(
         "workflow/manager_dashboard.html",
-        ready=[{"candidate": c, "open": may_see_feedback(current_user, c)} for c in ready],
+        ready=ready,
         ready_more=ready_more, late=late, late_more=late_more, upcoming=upcoming(now),
         decisions=recent_decisions(), ready_page=_page("ready_page"),
         late_page=_page("late_page"), humane=humane)
@@ -178,12 +211,14 @@ def admin_dashboard():
         select(Candidate).where(no_interviews, Candidate.stage.in_(("screening",
                                                                      "interviewing")))
         .options(selectinload(Candidate.requisition)).order_by(Candidate.id).limit(50)).all()
+    # counted over the waiting interviews alone (an index range), then joined to the few
+    # people concerned, rather than every user's interviews probed for a scorecard
+    late = (select(Interview.interviewer_id, func.count(Interview.id).label("late"))
+            .where(_waiting(), Interview.scheduled_at < now - timedelta(hours=hours))
+            .group_by(Interview.interviewer_id).subquery())
     overdue = db.session.execute(
-        select(User, func.count(Interview.id).label("late"))
-        .join(Interview, Interview.interviewer_id == User.id)
-        .where(Interview.scheduled_at < now - timedelta(hours=hours), ~_submitted())
-        .group_by(User.id).order_by(func.count(Interview.id).desc(), User.id)
-        .limit(10)).all()
+        select(User, late.c.late).join(late, late.c.interviewer_id == User.id)
+        .order_by(late.c.late.desc(), User.id).limit(10)).all()
     failed = db.session.scalars(
         select(Notification).where(Notification.status == "failed")
         .options(selectinload(Notification.recipient))
