@@ -36,6 +36,7 @@ def requisition_with(people, candidates: int, panel: list[User], title: str = "S
     """A requisition owned by hm@ with `candidates` candidates, each interviewed by every
     panelist and by iv@ (so iv@'s "My interviews" grows too), all submitted."""
     template = store_blueprint(seed_blueprint()).template  # parsed once per run
+    dimensions = list(template.dimensions)  # read before the loop: no autoflush inside it
     req = Requisition(title=title, template=template, hiring_manager=people["hiring_manager"])
     db.session.add(req)
     when = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ def requisition_with(people, candidates: int, panel: list[User], title: str = "S
                              submitted_at=now)
             card.ratings = [ScorecardRating(dimension_id=d.id, rating=rating(c, i, k),
                                             evidence=EVIDENCE)
-                            for k, d in enumerate(template.dimensions)]
+                            for k, d in enumerate(dimensions)]
             db.session.add_all([interview, card])
     db.session.flush()
     snapshots.refresh_requisition(req.id)
