@@ -45,8 +45,14 @@ def _counts(app, people, candidates: int) -> dict[str, int]:
                                    hiring_manager=people["hiring_manager"]))
     db.session.commit()
     audit_rows(candidates * 3)
+    return query_counts(app, _pages(req.id))
+
+
+def query_counts(app, pages: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Page name -> SQL queries of its second request (the first touches the session), for
+    pages given as name -> (principal, url)."""
     counts = {}
-    for name, (who, url) in _pages(req.id).items():
+    for name, (who, url) in pages.items():
         client, _ = client_for(app, who)
         assert client.get(url).status_code == 200  # warm: session touched
         with counting_queries() as statements:

@@ -22,9 +22,8 @@ from tests import retention_world as world
 from tests.access import client_for
 from tests.conftest import app_config, empty_database, make_people
 from tests.scale_data import panel_of, requisition_with
-from tests.test_debrief import counting_queries
 from tests.test_migrations import _fresh_url
-from tests.test_scale import _plans, _statements_of, lazy_loads
+from tests.test_scale import _plans, _statements_of, lazy_loads, query_counts
 
 PAGES = {"manager": ("hiring_manager", "/dashboard"),
          "admin's manager view": ("admin", "/dashboard"),
@@ -64,14 +63,7 @@ def _world(people, candidates: int) -> None:
 
 def _counts(app, people, candidates: int) -> dict[str, int]:
     _world(people, candidates)
-    counts = {}
-    for name, (who, url) in PAGES.items():
-        client, _ = client_for(app, who)
-        assert client.get(url).status_code == 200  # warm: the session is touched
-        with counting_queries() as statements:
-            assert client.get(url).status_code == 200
-        counts[name] = len(statements)
-    return counts
+    return query_counts(app, PAGES)
 
 
 def test_dashboard_query_counts_do_not_grow_with_data(app, people):
