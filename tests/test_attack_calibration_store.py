@@ -1,6 +1,9 @@
 """Attacks on the stored calibration reports, Interview.scorecard_in and the pages rewritten
 with them (dashboards, requisition retention). Passing tests document attacks that failed;
-`xfail(strict=True)` ones document attacks that succeeded (see each reason)."""
+Four attacks succeeded when first written (a race on PostgreSQL letting a blind candidate
+into a stored report, the manager dashboard's late list and the retention pages telling a
+blind viewer the decision, the bulk demo leaving reports unmarked); they were fixed and
+their tests are regression tests now."""
 
 from __future__ import annotations
 
@@ -56,22 +59,16 @@ def _owed(candidate: Candidate, user: User) -> Interview:
 # ------------------------------------------------------------ the stored calibration report
 
 
-def test_submission_committed_during_the_fit_then_owing_again_shows_a_blind_candidate(
-        app, people, backend, request):
+def test_a_submission_committed_during_the_fit_never_lets_a_blind_candidate_in(
+        app, people, backend):
     """Lenny's first view: the scope (blind: candidate 2 and E) is read, then, before the
     fit's history query runs, Lenny's submission on candidate 2 commits (another request).
-    On PostgreSQL (READ COMMITTED: each statement its own snapshot) the fit includes
-    candidate 2 while the stored scope still says it was left out. Later an admin removes
-    Lenny's open interview on E and gives him a second interview on candidate 2: same count,
-    blind {2} within the stored blind {2, E}, so the stored report (with candidate 2's
-    ratings) is shown while he owes a scorecard on candidate 2."""
-    if backend == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "race: services/calibration.py calibration_report() reads _scope() before "
-            "_fit_report(); on PostgreSQL the fit's queries see a submission committed in "
-            "between, so the stored scope's blind set claims a candidate was left out that "
-            "the fit included; _still_holds() then accepts the report once the viewer owes "
-            "that candidate again (count kept equal by removing another open interview)")))
+    On PostgreSQL (READ COMMITTED: each statement its own snapshot) the fit's queries see
+    it; before the fix the fit included candidate 2 while the stored scope said it was left
+    out, and once an admin removed Lenny's open interview on E and gave him a second one on
+    candidate 2 (same count, blind {2} within the stored {2, E}) the stored report, with
+    candidate 2's ratings, was shown while he owed candidate 2. The fit now leaves out the
+    scope's blind candidates explicitly."""
     panel, candidates = panel_history(people)
     lenny = panel["Lenny"]
     template = candidates[0].requisition.template
@@ -122,8 +119,10 @@ def test_submission_committed_during_the_fit_then_owing_again_shows_a_blind_cand
     html = page(client)
     owes = candidates_in(fitted_on_the_spot(client, lenny_id))
     assert owes == 2  # he owes candidate 2 again: 0 and 1 only
-    # PostgreSQL: the fit saw the submission (3); SQLite: the read's snapshot did not (2)
-    assert candidates_in(first) == (3 if backend == "postgresql" else 2)
+    # candidate 2 was in the scope's blind list: the fit leaves it out explicitly, on
+    # PostgreSQL too, where the fit's own queries already saw the submission (before the fix
+    # the first report counted 3 candidates there)
+    assert candidates_in(first) == 2
     assert candidates_in(html) == owes
 
 
@@ -278,12 +277,6 @@ def test_two_first_views_at_once_store_one_report(app, people, backend):
     assert db.session.get(CalibrationReport, hm_id).candidates == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hiring/services/demo.py build_demo(bulk=True) writes submitted scorecards directly "
-    "and marks only the agreement figures stale (agreement_stats.mark_stale), never "
-    "calibration.mark_reports_stale(): a stored report whose scope did not change (an "
-    "admin's) is neither refitted by `flask calibration fit` nor shown as stale, so the page "
-    "says 'Fitted ...' over a history without the demo (wrong, not a leak)"))
 def test_bulk_demo_marks_the_stored_reports_stale(app, people):
     """`flask demo --candidates 60` (bulk) writes submitted scorecards directly; the stored
     reports must be marked stale, or the next `flask calibration fit` leaves them out."""
@@ -390,12 +383,6 @@ def _blind_owner_scene(people, closed: bool = False, decision: str = "no_hire"):
     return req, candidate
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hiring/workflow/dashboards.py late_feedback() filters Candidate.stage.not_in("
-    "CLOSED_STAGES) for every candidate, blind ones included: a No hire moves the candidate "
-    "to Rejected and their late interviews (the viewer's own too) leave the list, a Hire "
-    "(Offer) keeps them, so a manager who still owes a scorecard learns the decision "
-    "(listing.py refuses stage filters on blind candidates for this reason)"))
 def test_late_list_does_not_tell_a_blind_manager_the_decision(app, people):
     req, candidate = _blind_owner_scene(people)
     hm = _login(app, people["hiring_manager"])
@@ -424,28 +411,55 @@ def test_dashboard_shows_no_decision_or_ready_row_to_a_blind_manager(app, people
         assert "No hire" not in decisions and "recorded; shown once" in decisions
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hiring/admin/retention_views.py _requisition_page() (and services/retention.py "
-    "status(): why = f'final decision {candidate.decision.decision}') shows the decision "
-    "of every candidate of the page with no feedback_visible / blinded check: an admin "
-    "who interviews the candidate and owes the scorecard reads 'final decision no_hire'"))
 def test_requisition_retention_page_hides_the_decision_from_a_blind_admin(app, people):
     req, candidate = _blind_owner_scene(people, closed=True)
     admin = _login(app, people["admin"])
     html = admin.get(f"/admin/requisitions/{req.id}/retention").get_data(as_text=True)
     assert "Blinded Bea" in html
-    assert "no_hire" not in html
+    assert "no_hire" not in html and "final decision" not in html
+    assert "You still owe your scorecard on this candidate" in html
+    hm = _login(app, people["hiring_manager"])  # not an admin: the page is refused anyway
+    assert hm.get(f"/admin/requisitions/{req.id}/retention").status_code == 403
+    # once the admin submits, the reason and its dates are shown
+    own = db.session.scalar(select(Interview).where(
+        Interview.candidate_id == candidate.id, Interview.interviewer_id == people["admin"].id))
+    submit_all(own, people["admin"], 2, req.template)
+    html = admin.get(f"/admin/requisitions/{req.id}/retention").get_data(as_text=True)
+    assert "final decision no_hire" in html
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hiring/admin/retention_views.py _candidate_page() renders retention.status(candidate)"
-    ".why, which names the final decision (services/retention.py status()), to an admin "
-    "who owes a scorecard on the candidate"))
+
 def test_candidate_retention_page_hides_the_decision_from_a_blind_admin(app, people):
     req, candidate = _blind_owner_scene(people, closed=True)
     admin = _login(app, people["admin"])
     html = admin.get(f"/admin/candidates/{candidate.id}/retention").get_data(as_text=True)
-    assert "no_hire" not in html
+    assert "no_hire" not in html and "final decision" not in html
+    assert "You still owe your scorecard on this candidate" in html
+
+
+def test_due_for_erasure_list_hides_the_decision_from_a_blind_admin(app, people):
+    """The retention page's list of candidates due for erasure says why each is due; for a
+    candidate the admin still owes a scorecard on, that names the decision: hidden."""
+    from hiring.models import Decision
+    from hiring.services.retention import set_policy
+
+    req, candidate = _blind_owner_scene(people, closed=True)
+    db.session.scalar(select(Decision).where(Decision.candidate_id == candidate.id)) \
+        .decided_at = datetime(2026, 10, 3, tzinfo=UTC)
+    db.session.commit()
+    set_policy(1, people["admin"])
+    admin = _login(app, people["admin"])
+    html = admin.get("/admin/retention").get_data(as_text=True)
+    due = html.split("Due for erasure now")[1].split("</section>")[0]
+    assert f"Candidate {candidate.id}" in due
+    assert "final decision" not in due and "no_hire" not in due
+    assert "you still owe your scorecard on this candidate" in due
+    own = db.session.scalar(select(Interview).where(
+        Interview.candidate_id == candidate.id, Interview.interviewer_id == people["admin"].id))
+    submit_all(own, people["admin"], 2, req.template)
+    due = admin.get("/admin/retention").get_data(as_text=True).split(
+        "Due for erasure now")[1].split("</section>")[0]
+    assert "final decision no_hire 2026-10-03" in due
 
 
 def test_blind_admin_sees_no_numbers_on_the_calibration_page_through_the_late_scene(

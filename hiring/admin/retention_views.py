@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
-from ..models import Candidate, LegalHold, Requisition
+from ..models import Candidate, Interview, LegalHold, Requisition
 from ..pagination import paginate
-from ..policy import authorize, requires
+from ..policy import authorize, blind_candidate_ids, blinded, requires
 from ..services import erasure, retention, subject_export
 from ..services.retention import RetentionRefused
 from . import bp
@@ -40,6 +40,8 @@ def _retention_page(policy_form=None, purge_form=None, code: int = 200):
         "admin/retention.html", policy=rule,
         policy_form=policy_form or PolicyForm(data={"days": rule.days}),
         purge_form=purge_form or PurgeForm(formdata=None), due=erasure.due(),
+        # the candidates the viewer still owes a scorecard on: their "why" names a decision
+        blind=set(db.session.scalars(blind_candidate_ids(current_user))),
         holds=retention.held_subjects(), now=retention.now()), code
 
 
@@ -82,7 +84,8 @@ def _candidate_page(candidate: Candidate, hold_form=None, erase_form=None, code:
         | (LegalHold.requisition_id == candidate.requisition_id)).order_by(LegalHold.id)).all()
     return render_template(
         "admin/candidate_retention.html", candidate=candidate,
-        requisition=candidate.requisition, state=retention.status(candidate), holds=holds,
+        requisition=candidate.requisition, state=retention.status(candidate),
+        blind=blinded(current_user, candidate), holds=holds,
         now=retention.now(), hold_form=hold_form or HoldForm(formdata=None, prefix="hold"),
         erase_form=erase_form or EraseForm(formdata=None, prefix="erase")), code
 
@@ -179,8 +182,12 @@ def _requisition_page(requisition: Requisition, form=None, code: int = 200):
         count=select(func.count(Candidate.id)).where(
             Candidate.requisition_id == requisition.id))
     rows = list(zip(page.items, retention.statuses(page.items), strict=True))
+    # the page's candidates on which the viewer still owes a scorecard: one query
+    blind = set(db.session.scalars(blind_candidate_ids(current_user).where(
+        Interview.candidate_id.in_([c.id for c in page.items])))) if page.items else set()
     return render_template("admin/requisition_retention.html", requisition=requisition,
-                           holds=holds, rows=rows, page=page, now=retention.now(),
+                           holds=holds, rows=rows, blind=blind, page=page,
+                           now=retention.now(),
                            form=form or HoldForm(formdata=None, prefix="hold")), code
 
 

@@ -15,6 +15,7 @@ from ..core.vocabulary import UserRole
 from ..extensions import db
 from ..models import (
     AuditEvent,
+    CalibrationReport,
     Candidate,
     Decision,
     DimensionMean,
@@ -38,6 +39,7 @@ from ..models import (
 from ..models.base import utcnow
 from . import agreement_stats, snapshots
 from .blueprints import store_blueprint
+from .calibration import mark_reports_stale
 from .scorecards import ScorecardInput, get_or_create, save
 
 SENTENCES = [
@@ -185,11 +187,12 @@ def build_demo(seed_dir: str, *, candidates: int = 4, interviewers: int = 5,
             db.session.flush()
     if bulk:
         # what submissions through the service leave: the snapshots, and the requisition's
-        # agreement figure marked stale for the next rater fit (`flask calibration fit`,
-        # which the demo command runs) to compute and store
+        # agreement figure and the stored calibration reports marked stale for the next
+        # rater fit (`flask calibration fit`, which the demo command runs) to compute
         db.session.flush()
         snapshots.refresh_requisition(requisition.id)
         agreement_stats.mark_stale(requisition.id)
+        mark_reports_stale()
     record("demo_created", actor_email="cli" if actor is None else "", actor=actor,
            target=f"requisition:{requisition.id}",
            details={"candidates": candidates, "interviewers": interviewers,
@@ -222,6 +225,8 @@ def reset_demo(actor: User | None = None) -> dict[str, int]:
     db.session.execute(delete(WeightAdjustment).where(
         WeightAdjustment.requisition_id.in_(req_ids)))
     db.session.execute(delete(Requisition).where(Requisition.id.in_(req_ids)))
+    # stored calibration reports counted the demo's ratings: the next view fits again
+    db.session.execute(delete(CalibrationReport))
     removed = deactivated = 0
     for person in db.session.scalars(select(User).where(User.is_demo)).all():
         if _referenced(person):

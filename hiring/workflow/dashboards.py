@@ -9,14 +9,14 @@ from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import exists, false, func, select, true
+from sqlalchemy import exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Candidate, Decision, Interview, Notification, Requisition, User
 from ..models.base import utcnow
 from ..policy import authorize, requires
-from ..policy_rules import feedback_visible
+from ..policy_rules import blind_candidate_ids, feedback_visible
 from ..services.notifications import mail_enabled
 from ..services.reminders import (
     CLOSED_STAGES,
@@ -106,9 +106,13 @@ def late_feedback(page: int, now):
     """Interviews whose scorecard is past due, oldest first. The SQL filter uses the start
     time (portable); the end-based due time is then checked per row."""
     hours = current_app.config["SCORECARD_DUE_HOURS"]
+    # A decision closes a candidate's stage (No hire: Rejected, Hire: Offer), so on a
+    # candidate the viewer still owes a scorecard on, the stage must not decide whether a
+    # row is listed: whether the late interviews vanish would tell the decision.
     query = _owned(select(Interview).join(Candidate).join(Requisition).where(
         _waiting(), Interview.scheduled_at < now - timedelta(hours=hours),
-        Candidate.stage.not_in(CLOSED_STAGES)))
+        or_(Candidate.stage.not_in(CLOSED_STAGES),
+            Candidate.id.in_(blind_candidate_ids(current_user)))))
     rows = db.session.scalars(query.options(*_interview_options())
                               .order_by(Interview.scheduled_at, Interview.id)
                               .offset((page - 1) * PAGE).limit(PAGE + 1)).all()
