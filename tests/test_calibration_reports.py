@@ -105,6 +105,35 @@ def test_new_feedback_marks_reports_stale_and_the_fit_refits_them(app, people):
     assert rows(page(hm)) == rows(fitted_on_the_spot(hm, people["hiring_manager"].id))
 
 
+def test_feedback_during_a_refit_leaves_the_report_stale_for_the_next_one(app, people):
+    """The background refit takes a report off the stale list before fitting it; a
+    submission committed meanwhile marks it stale again, and the refit's result does not
+    clear that mark (else the refit that submission queued would skip the report)."""
+    from hiring.services.calibration import (
+        claim_stale_report,
+        mark_reports_stale,
+        refit_report,
+    )
+
+    panel_history(people)
+    hm, _ = client_for(app, "hiring_manager")
+    page(hm)
+    viewer_id = people["hiring_manager"].id
+    mark_reports_stale()
+    db.session.commit()
+    claim_stale_report(viewer_id)
+    assert not db.session.get(CalibrationReport, viewer_id).stale
+    mark_reports_stale()  # a submission committed while the refit runs
+    db.session.commit()
+    refit_report(viewer_id)
+    stored = db.session.get(CalibrationReport, viewer_id)
+    db.session.refresh(stored)
+    assert stored.stale
+    fit()  # the refit that submission queued
+    db.session.refresh(stored)
+    assert not stored.stale
+
+
 def test_a_decision_refits_the_votes(app, people):
     _, candidates = panel_history(people)
     hm, _ = client_for(app, "hiring_manager")

@@ -192,9 +192,11 @@ def _from_stored(stored: CalibrationReport) -> Report:
 
 
 def _store(viewer_id: int, scope: dict, report: Report) -> datetime:
-    """Write the viewer's report (one transaction); returns its time."""
+    """Write the viewer's report (one transaction); returns its time. A new report is
+    stored fresh; an existing one keeps its `stale` mark: feedback that came in while this
+    fit ran marked it, and the refit that feedback queued must still find it."""
     now = utcnow()
-    values = {"computed_at": now, "stale": False, "scope": scope,
+    values = {"computed_at": now, "scope": scope,
               "candidates": report.candidates, "own_only": report.own_only,
               "rows": [{"interviewer_id": r.calibration.interviewer_id,
                         "scorecards": r.calibration.scorecards,
@@ -206,7 +208,7 @@ def _store(viewer_id: int, scope: dict, report: Report) -> datetime:
         with transaction() as session:
             stored = session.get(CalibrationReport, viewer_id)
             if stored is None:
-                session.add(CalibrationReport(viewer_id=viewer_id, **values))
+                session.add(CalibrationReport(viewer_id=viewer_id, stale=False, **values))
             else:
                 for key, value in values.items():
                     setattr(stored, key, value)
@@ -233,13 +235,26 @@ def mark_reports_stale() -> None:
                        .values(stale=True))
 
 
+def claim_stale_report(viewer_id: int) -> None:
+    """Take the viewer's report off the stale list before refitting it (committed), so
+    that feedback arriving during the refit marks it stale again for the next one."""
+    with transaction() as session:
+        session.execute(update(CalibrationReport).where(
+            CalibrationReport.viewer_id == viewer_id).values(stale=False))
+
+
+def refit_report(viewer_id: int) -> None:
+    viewer = db.session.get(User, viewer_id)
+    scope = _scope(viewer)
+    _store(viewer_id, scope, _fit_report(viewer, scope["blind"]))
+
+
 def refresh_stale_reports() -> int:
-    """Refit every stale stored report, one viewer per transaction (the background job,
-    after the rater effects). Returns how many were refitted."""
+    """Refit every stale stored report, one viewer at a time (the background job, after
+    the rater effects). Returns how many were refitted."""
     ids = db.session.scalars(select(CalibrationReport.viewer_id).where(
         CalibrationReport.stale).order_by(CalibrationReport.viewer_id)).all()
     for viewer_id in ids:
-        viewer = db.session.get(User, viewer_id)
-        scope = _scope(viewer)
-        _store(viewer_id, scope, _fit_report(viewer, scope["blind"]))
+        claim_stale_report(viewer_id)
+        refit_report(viewer_id)
     return len(ids)
