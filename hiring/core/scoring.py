@@ -214,7 +214,7 @@ Weights = list[tuple[int, int, int]]  # (dimension id, weight numerator, weight 
 def _weights(dims) -> Weights:
     """Each dimension's weight, exactly, as integers (read once per debrief, not once per
     composite)."""
-    return [(d.id, exact(d.weight).numerator, exact(d.weight).denominator) for d in dims]
+    return [(d.id, w.numerator, w.denominator) for d in dims for w in (exact(d.weight),)]
 
 
 def _composite(weights: Weights, sums: Sums) -> Fraction | None:
