@@ -15,8 +15,18 @@ from sqlalchemy import func, select
 
 from hiring.auth.passwords import hash_password
 from hiring.extensions import db
-from hiring.models import Candidate, Interview, Requisition, Scorecard, ScorecardRating, User
+from hiring.models import (
+    Candidate,
+    Interview,
+    Requisition,
+    Scorecard,
+    ScorecardRating,
+    ScoreSnapshot,
+    User,
+)
 from hiring.services.blueprints import store_blueprint
+from hiring.services.debrief import build_debrief, load_candidate
+from hiring.services.snapshots import values_of
 from tests.concurrency_worker import submit_all, wait_for_the_others
 from tests.conftest import seed_blueprint
 
@@ -63,3 +73,12 @@ def test_concurrent_submissions_lose_nothing(app, database_url):
     assert submitted == PROCESSES * PER_PROCESS
     assert db.session.scalar(select(func.count()).select_from(ScorecardRating)) \
         == PROCESSES * PER_PROCESS  # one focus dimension per interview
+    # every candidate's stored score counts all eight scorecards: a refresh that waited for
+    # another writer's lock read what that writer committed (else the last one stored would
+    # miss it). Compared with the debrief computed now, by the page's own loading path.
+    for candidate_id in db.session.scalars(select(Candidate.id)):
+        stored = db.session.get(ScoreSnapshot, candidate_id)
+        fresh = build_debrief(load_candidate(candidate_id), with_calibration=False).result
+        assert stored.submitted == PROCESSES
+        assert {k: v for k, v in values_of(fresh).items()} == {
+            k: getattr(stored, k) for k in values_of(fresh)}

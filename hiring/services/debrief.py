@@ -66,11 +66,16 @@ _INTERVIEWS = (
 )
 
 
-def _load_collection(owner, key: str, statement, params: dict) -> None:
+def load_collection(owner, key: str, statement, params: dict) -> None:
     """Read a collection with its own statement, unless the session already holds it
     loaded (then, like an eager load, leave it as it is)."""
     if key not in inspect(owner).dict:
         set_committed_value(owner, key, db.session.scalars(statement, params).unique().all())
+
+
+def load_dimensions(template: TemplateVersion) -> None:
+    """The template's dimensions (a version's dimensions never change once stored)."""
+    load_collection(template, "dimensions", _DIMENSIONS, {"template_id": template.id})
 
 
 def load_candidate(candidate_id: int) -> Candidate | None:
@@ -80,8 +85,8 @@ def load_candidate(candidate_id: int) -> Candidate | None:
                                    {"candidate_id": candidate_id}).unique().one_or_none()
     if candidate is not None:
         template = candidate.requisition.template
-        _load_collection(template, "dimensions", _DIMENSIONS, {"template_id": template.id})
-        _load_collection(candidate, "interviews", _INTERVIEWS, {"candidate_id": candidate.id})
+        load_dimensions(template)
+        load_collection(candidate, "interviews", _INTERVIEWS, {"candidate_id": candidate.id})
     return candidate
 
 
@@ -129,14 +134,20 @@ def card_details(cards: list[Scorecard]) -> CardDetails:
     """The scorecards' ratings, signals and red flags as plain rows: three queries. Building
     ORM objects (and their loader options) for these ~80 rows was a third of the debrief's
     loading time; nothing here is written back."""
-    details = CardDetails({c.id: [] for c in cards}, {c.id: [] for c in cards},
-                          {c.id: [] for c in cards})
-    if not cards:
+    return card_details_of([c.id for c in cards])
+
+
+def card_details_of(card_ids: list[int], with_signals: bool = True) -> CardDetails:
+    """card_details by scorecard id; without the signals (scoring does not read them): two
+    queries."""
+    details = CardDetails({i: [] for i in card_ids}, {i: [] for i in card_ids},
+                          {i: [] for i in card_ids})
+    if not card_ids:
         return details
     ids = {"ids": list(details.ratings)}
     for card_id, *rating in db.session.execute(_RATINGS, ids):
         details.ratings[card_id].append(Rating(*rating))
-    for card_id, *signal in db.session.execute(_SIGNALS, ids):
+    for card_id, *signal in db.session.execute(_SIGNALS, ids) if with_signals else ():
         details.signals[card_id].append(Mark(Signal(*signal), ""))
     for card_id, note, *signal in db.session.execute(_RED_FLAGS, ids):
         details.red_flags[card_id].append(Mark(Signal(*signal), note))
@@ -158,10 +169,17 @@ def to_domain(card: Scorecard, details: CardDetails | None = None) -> scoring.Sc
     """Ratings and red flags from `details` when given, else the card's relationships."""
     ratings = card.ratings if details is None else details.ratings[card.id]
     red_flags = card.red_flags if details is None else details.red_flags[card.id]
+    return domain_card(card.author_id, card.author.name, card.overall, ratings, red_flags)
+
+
+def domain_card(author_id: int, author_name: str, overall: int | None, ratings,
+                red_flags) -> scoring.Scorecard:
+    """A submitted scorecard as the core scores it; `ratings` and `red_flags` are the
+    card's rows or objects (dimension_id and rating; signal.text)."""
     return scoring.Scorecard(
-        interviewer_id=card.author_id, interviewer=card.author.name,
+        interviewer_id=author_id, interviewer=author_name,
         ratings=tuple((r.dimension_id, r.rating) for r in ratings),
-        overall=card.overall,
+        overall=overall,
         red_flags=tuple(f.signal.text for f in red_flags))
 
 
@@ -222,12 +240,19 @@ def score(candidate: Candidate, history: list | None = None,
     the stored snapshots (services/snapshots.py) both come through here, so a change to the
     formula reaches both. Rater effects: `calibrations` (stored estimates) when given, else
     fitted from `history`."""
-    requisition = candidate.requisition
+    return score_cards(candidate.requisition,
+                       [to_domain(c, details) for c in submitted_scorecards(candidate)],
+                       history, calibrations)
+
+
+def score_cards(requisition: Requisition, cards: list[scoring.Scorecard],
+                history: list | None = None,
+                calibrations: list | None = None) -> scoring.DebriefResult:
+    """score, from the submitted scorecards already in the core's form."""
     template = requisition.template
     scale = (min(template.scale_values), max(template.scale_values))
-    return scoring.evaluate(dimension_specs(requisition),
-                            [to_domain(c, details) for c in submitted_scorecards(candidate)],
-                            scale, settings_for(requisition), history or [], calibrations)
+    return scoring.evaluate(dimension_specs(requisition), cards, scale,
+                            settings_for(requisition), history or [], calibrations)
 
 
 # Built once (a statement memoises its cache key: building these on every view cost more

@@ -3,7 +3,7 @@ input changes (a scorecard submitted or amended, the requisition's weights or de
 settings changed) so lists, comparisons and dashboards read one row per candidate instead
 of scoring every candidate on every request.
 
-The numbers come from services.debrief.score, the function the debrief page itself uses,
+The numbers come from services.debrief.score_cards, which the debrief page itself scores with,
 so the two cannot drift; FORMULA_VERSION (kept with the formula in core/scoring.py) marks
 snapshots made by an older formula as stale. Callers own the transaction: refresh_* only
 adds to the session, the caller's single commit stores the change and its snapshots
@@ -12,10 +12,11 @@ together.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.orm import joinedload
 
 from ..core import scoring
 from ..extensions import db
@@ -25,12 +26,11 @@ from ..models import (
     Interview,
     Requisition,
     Scorecard,
-    ScorecardRedFlag,
     ScoreSnapshot,
-    TemplateVersion,
+    User,
 )
 from ..models.base import utcnow
-from .debrief import score
+from .debrief import card_details_of, domain_card, load_dimensions, score_cards
 
 BATCH = 200  # candidates loaded and scored per round when a whole requisition changes
 
@@ -49,19 +49,45 @@ def _lock(candidate_ids: list[int]) -> None:
                            .order_by(Candidate.id).with_for_update())
 
 
-def _load(candidate_ids: list[int], fresh: bool = False) -> list[Candidate]:
-    """The candidates with all that scoring reads. `fresh`: re-read rows already in the
-    session, so a refresh that waited for a lock sees what the other writer committed."""
-    return list(db.session.scalars(
-        select(Candidate).where(Candidate.id.in_(candidate_ids))
-        .execution_options(populate_existing=fresh).options(
-            joinedload(Candidate.requisition).joinedload(Requisition.template)
-            .selectinload(TemplateVersion.dimensions),
-            joinedload(Candidate.requisition).selectinload(Requisition.weight_changes),
-            selectinload(Candidate.interviews).selectinload(Interview.scorecards).options(
-                joinedload(Scorecard.author), selectinload(Scorecard.ratings),
-                selectinload(Scorecard.red_flags).joinedload(ScorecardRedFlag.signal)),
-        )).unique())
+# What scoring reads, in statements built once (a statement memoises its cache key; the
+# loader options and selectin paths built per call cost more than the queries): a refresh
+# runs on every submission. Plain rows are read from the database every time, and the
+# requisitions are re-read (populate_existing), so a refresh that waited for a lock sees
+# what the other writer committed.
+_IDS = bindparam("ids", expanding=True)
+_OWNERS = (select(Candidate.id, Candidate.requisition_id)
+           .where(Candidate.id.in_(_IDS)).order_by(Candidate.id))
+_REQUISITIONS = (select(Requisition).where(Requisition.id.in_(_IDS))
+                 .options(joinedload(Requisition.template),
+                          joinedload(Requisition.weight_changes))
+                 .execution_options(populate_existing=True))
+# each interview's own scorecard (its interviewer's), submitted, in the debrief's order
+_CARDS = (select(Interview.candidate_id, Scorecard.id, Scorecard.author_id, User.name,
+                 Scorecard.overall)
+          .join(Scorecard, Scorecard.interview_id == Interview.id)
+          .join(User, User.id == Scorecard.author_id)
+          .where(Interview.candidate_id.in_(_IDS), Scorecard.status == "submitted",
+                 Scorecard.author_id == Interview.interviewer_id)
+          .order_by(Interview.candidate_id, Interview.scheduled_at, Interview.id))
+
+
+def _scoring_inputs(candidate_ids: list[int]) -> list[tuple[int, Requisition, list]]:
+    """(candidate id, requisition, submitted scorecards in the core's form) of each of
+    these candidates that exists, by id: six queries whatever their number."""
+    ids = {"ids": list(candidate_ids)}
+    owners = db.session.execute(_OWNERS, ids).all()
+    requisitions = {r.id: r for r in db.session.scalars(
+        _REQUISITIONS, {"ids": sorted({rid for _, rid in owners})}).unique()}
+    for requisition in requisitions.values():
+        load_dimensions(requisition.template)
+    rows = db.session.execute(_CARDS, ids).all()
+    details = card_details_of([row.id for row in rows], with_signals=False)
+    cards = defaultdict(list)
+    for row in rows:
+        cards[row.candidate_id].append(domain_card(
+            row.author_id, row.name, row.overall, details.ratings[row.id],
+            details.red_flags[row.id]))
+    return [(cid, requisitions[rid], cards[cid]) for cid, rid in owners]
 
 
 def values_of(result: scoring.DebriefResult) -> dict:
@@ -100,13 +126,13 @@ def refresh(candidate_ids: Iterable[int]) -> int:
             select(ScoreSnapshot).where(ScoreSnapshot.candidate_id.in_(chunk))
             .execution_options(populate_existing=True))}
         means = []
-        for candidate in _load(chunk, fresh=True):
-            snapshot = existing.get(candidate.id)
+        for candidate_id, requisition, cards in _scoring_inputs(chunk):
+            snapshot = existing.get(candidate_id)
             if snapshot is None:
-                snapshot = ScoreSnapshot(candidate_id=candidate.id)
+                snapshot = ScoreSnapshot(candidate_id=candidate_id)
                 db.session.add(snapshot)
-            snapshot.requisition_id = candidate.requisition_id
-            for key, value in values_of(score(candidate)).items():
+            snapshot.requisition_id = requisition.id
+            for key, value in values_of(score_cards(requisition, cards)).items():
                 setattr(snapshot, key, value)
             snapshot.formula_version, snapshot.computed_at = version, now
             means += mean_rows(snapshot)
@@ -152,10 +178,10 @@ def current(candidates: list[Candidate], snapshots: dict[int, ScoreSnapshot]) ->
     shown = {cid: s for cid, s in snapshots.items() if cid not in stale}
     todo = stale + missing
     if todo:
-        for candidate in _load(todo):
-            shown[candidate.id] = ScoreSnapshot(
-                candidate_id=candidate.id, requisition_id=candidate.requisition_id,
-                formula_version=version, **values_of(score(candidate)))
+        for candidate_id, requisition, cards in _scoring_inputs(todo):
+            shown[candidate_id] = ScoreSnapshot(
+                candidate_id=candidate_id, requisition_id=requisition.id,
+                formula_version=version, **values_of(score_cards(requisition, cards)))
     return shown
 
 
