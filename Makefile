@@ -51,9 +51,11 @@ demo: migrate
 demo-reset: migrate
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask demo --reset
 
+# One pytest worker per core (pytest-xdist; tests/conftest.py gives each worker its own
+# PostgreSQL database). PYTEST_ARGS="-n 0" runs in one process.
 test: $(VENV)/.installed-dev
 	@sh tools/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -11,6 +11,8 @@ Every test app's clock starts at CLOCK_START: no test depends on the real date.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from datetime import UTC, datetime
 from functools import cache
@@ -270,6 +272,30 @@ class _SharedRenders:
         self.pdfs: dict[str, bytes] = {}
         self.lock = threading.Lock()
 
+    @staticmethod
+    def _folder() -> Path | None:
+        """Under pytest-xdist, the folder the run's workers share their renders in (a test
+        on SQLite and its PostgreSQL twin may run on different workers); else None."""
+        folder = os.environ.get(RENDERS_FOLDER)
+        return Path(folder) if folder else None
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            pdf = self.pdfs.get(key)
+        folder = self._folder()
+        if pdf is None and folder is not None and (folder / key).exists():
+            pdf = (folder / key).read_bytes()
+        return pdf
+
+    def put(self, key: str, pdf: bytes) -> None:
+        with self.lock:
+            self.pdfs[key] = pdf
+        folder = self._folder()
+        if folder is not None:  # written whole, then renamed: a reader never sees half
+            part = folder / f"{key}.{os.getpid()}.part"
+            part.write_bytes(pdf)
+            part.replace(folder / key)
+
     def install(self) -> None:
         from hiring.packets import build
 
@@ -283,12 +309,10 @@ class _SharedRenders:
             if current_app.config["PDF_RENDER_TIMEOUT"] < TEST_RENDER_TIMEOUT:
                 return real(html, css)
             key = build.packet_key(html, css)
-            with self.lock:
-                pdf = self.pdfs.get(key)
+            pdf = self.get(key)
             if pdf is None:
                 pdf = real(html, css)
-                with self.lock:
-                    self.pdfs[key] = pdf
+                self.put(key, pdf)
             return pdf
 
         render.shared = True
@@ -297,6 +321,22 @@ class _SharedRenders:
 
 SHARED_RENDERS = _SharedRenders()
 SHARED_RENDERS.install()
+RENDERS_FOLDER = "HIRING_TEST_RENDERS"
+
+
+def pytest_configure(config):
+    """The run's controller (pytest-xdist's, or the only process) makes the renders' shared
+    folder before any worker starts; workers inherit it through the environment."""
+    if not hasattr(config, "workerinput") and RENDERS_FOLDER not in os.environ:
+        os.environ[RENDERS_FOLDER] = tempfile.mkdtemp(prefix="hiring-test-renders-")
+        config._hiring_renders = os.environ[RENDERS_FOLDER]
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_hiring_renders", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ[RENDERS_FOLDER]
 
 
 def make_app(url: str, **extra):
