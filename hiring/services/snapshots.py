@@ -3,10 +3,10 @@ input changes (a scorecard submitted or amended, the requisition's weights or de
 settings changed) so lists, comparisons and dashboards read one row per candidate instead
 of scoring every candidate on every request.
 
-The numbers come from services.debrief.score_cards, which the debrief page itself scores with,
-so the two cannot drift; FORMULA_VERSION (kept with the formula in core/scoring.py) marks
-snapshots made by an older formula as stale. Callers own the transaction: refresh_* only
-adds to the session, the caller's single commit stores the change and its snapshots
+The numbers come from services.debrief.score_cards, which the debrief page itself scores
+with, so the two cannot drift; FORMULA_VERSION (kept with the formula in core/scoring.py)
+marks snapshots made by an older formula as stale. Callers own the transaction: refresh_*
+only adds to the session, the caller's single commit stores the change and its snapshots
 together.
 """
 
@@ -61,7 +61,8 @@ _REQUISITIONS = (select(Requisition).where(Requisition.id.in_(_IDS))
                  .options(joinedload(Requisition.template),
                           joinedload(Requisition.weight_changes))
                  .execution_options(populate_existing=True))
-# each interview's own scorecard (its interviewer's), submitted, in the debrief's order
+# each interview's own scorecard (its interviewer's), submitted, in the debrief's order: the
+# SQL form of debrief.submitted_scorecards
 _CARDS = (select(Interview.candidate_id, Scorecard.id, Scorecard.author_id, User.name,
                  Scorecard.overall)
           .join(Scorecard, Scorecard.interview_id == Interview.id)
