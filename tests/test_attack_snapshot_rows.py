@@ -339,8 +339,11 @@ def test_weight_and_settings_changes_after_submissions_refresh_only_their_requis
 # ---------------------------------------------------------------------- many candidates
 
 
+MANY = 250  # two batches of snapshots.BATCH (200): one boundary crossed
+
+
 def test_batches_past_200_with_empty_draft_and_foreign_scorecards(app, people):
-    """430 candidates (three batches of 200) on two requisitions with different weights,
+    """250 candidates (two batches of 200) on two requisitions with different weights,
     ids interleaved: some with no interview, some with drafts only, some whose only
     submitted scorecard is by someone who is not the interview's interviewer (never counted,
     on the page nor in the snapshot), some with a submitted and a draft card, the rest with
@@ -360,7 +363,7 @@ def test_batches_past_200_with_empty_draft_and_foreign_scorecards(app, people):
     flags = [s.id for s in template.signals if s.kind == "red_flag"]
     outsider = people["interviewer2"]
     ids = []
-    for c in range(430):
+    for c in range(MANY):
         candidate = candidate_in(a if c % 2 else b, f"Batch {c:03d}")
         kind = c % 6
         when = WHEN + timedelta(hours=c)
@@ -388,9 +391,9 @@ def test_batches_past_200_with_empty_draft_and_foreign_scorecards(app, people):
         ids.append(candidate)
     db.session.commit()
     ids = [c.id for c in ids]
-    assert snapshots.refresh_now() == 430  # none had a snapshot yet
+    assert snapshots.refresh_now() == MANY  # none had a snapshot yet
     expected = assert_matches_debrief(ids)
-    assert sum(1 for v in expected.values() if v["composite_100"] is None) >= 3 * 430 // 6
+    assert sum(1 for v in expected.values() if v["composite_100"] is None) >= 3 * MANY // 6
     assert db.session.scalar(select(db.func.count()).select_from(DimensionMean)) == \
         sum(len(v["dimension_means"]) for v in expected.values())
     # foreign and draft scorecards are never counted
@@ -401,7 +404,7 @@ def test_batches_past_200_with_empty_draft_and_foreign_scorecards(app, people):
         if kind == 3:
             assert values["submitted"] == 1 and values["red_flags"] == 0
     # everything again, over rows that now exist (updated, mean rows replaced)
-    assert snapshots.refresh_now(everything=True) == 430
+    assert snapshots.refresh_now(everything=True) == MANY
     assert_matches_debrief(ids)
 
 
