@@ -163,7 +163,8 @@ def dimension_specs(requisition: Requisition) -> list[scoring.DimensionSpec]:
 def submitted_scorecards(candidate: Candidate) -> list[Scorecard]:
     """The scorecards a debrief counts: each interview's own (its interviewer's), once
     submitted, in interview order. Its SQL twin is snapshots._CARDS; the snapshot tests
-    compare the two on the same data (tests/test_snapshots.py, tests/test_concurrency.py)."""
+    compare the two on the same data (tests/test_snapshots.py, test_concurrency.py and
+    test_attack_snapshot_rows.py, with drafts and scorecards by someone else)."""
     return [s for i in candidate.interviews for s in i.scorecards
             if s.submitted and s.author_id == i.interviewer_id]
 
