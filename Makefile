@@ -51,11 +51,12 @@ demo: migrate
 demo-reset: migrate
 	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask demo --reset
 
-# One pytest worker per core (pytest-xdist; tests/conftest.py gives each worker its own
-# PostgreSQL database). PYTEST_ARGS="-n 0" runs in one process.
+# One pytest worker per core, at most 4 (pytest-xdist; tests/conftest.py gives each worker
+# its own PostgreSQL database; each worker holds a Chromium and a few connections, so a
+# many-core machine does not start dozens). PYTEST_ARGS="-n 0" runs in one process.
 test: $(VENV)/.installed-dev
 	@sh tools/ensure-chromium.sh
-	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
