@@ -30,6 +30,32 @@ def test_alpha_matches_the_krippendorff_package(coders, units, data):
     assert ours == pytest.approx(theirs, abs=1e-9)
 
 
+@settings(max_examples=100)
+@given(st.lists(st.tuples(st.lists(st.sampled_from([1, 1.5, 2, 7 / 3, 2.5, 3, 4]),
+                                   min_size=2, max_size=4), st.integers(1, 40)),
+                min_size=1, max_size=5), st.randoms())
+def test_requisition_alpha_of_repeated_and_shuffled_units_matches_the_package(
+        patterns, random):
+    """The figure is summed per distinct pattern of values, weighted by its count: it must
+    equal the package's alpha over every unit, whatever the order of units and of the values
+    in a unit (people's averaged ratings are fractions, hence the fractional values)."""
+    units = [list(pattern) for pattern, times in patterns for _ in range(times)]
+    for unit in units:
+        random.shuffle(unit)
+    random.shuffle(units)
+    ours = requisition_alpha(units, minimum=0, samples=0)
+    width = max(len(u) for u in units)
+    array = np.full((width, len(units)), np.nan)
+    for j, unit in enumerate(units):
+        array[:len(unit), j] = unit
+    if len({v for u in units for v in u}) < 2:
+        assert ours.alpha is None
+        return
+    theirs = krippendorff.alpha(reliability_data=array, level_of_measurement="ordinal")
+    assert ours.alpha == pytest.approx(theirs, abs=1e-9)
+    assert (ours.units, ours.pairable) == (len(units), sum(len(u) for u in units))
+
+
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four
 # observers, twelve units, values 1-5 with missing data. Published: ordinal alpha = 0.815.
 PUBLISHED = [

@@ -13,7 +13,6 @@ the `krippendorff` package (tests check both).
 from __future__ import annotations
 
 import math
-import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -111,32 +110,59 @@ def requisition_alpha(units: Iterable[Sequence[int | float | None]], minimum: in
     pairable = sum(len(u) for u in units)
     if pairable < minimum:
         return Agreement(None, None, None, pairable, len(units), minimum)
-    parts = _coincidences(units)
-    alpha = _alpha_of(_pool(parts))
+    # Identical units add identical coincidences: the figure and each resample are sums over
+    # the distinct patterns of sorted values, weighted by how often each occurs, so the cost
+    # grows with the patterns rather than the units (5,000 candidates x 6 dimensions at a few
+    # hundred patterns).
+    patterns = Counter(tuple(sorted(unit)) for unit in units)
+    of_one = {pattern: _pool(_coincidences([pattern])) for pattern in patterns}
+    alpha = _alpha_of(_pool({cell: value * count for cell, value in of_one[pattern].items()}
+                            for pattern, count in patterns.items()))
     if alpha is None:
         return Agreement(None, None, None, pairable, len(units), minimum)
-    # Resampling identical units is the same as resampling their pattern: group them, then
-    # draw counts per pattern, so the cost is per distinct pattern, not per unit.
-    patterns: dict[tuple, int] = defaultdict(int)
-    for unit in units:
-        patterns[tuple(sorted(unit))] += 1
-    keys = list(patterns)
-    contribution = [_pool(_coincidences([k])) for k in keys]
-    rng = random.Random(BOOTSTRAP_SEED)
-    weights = [patterns[k] for k in keys]
-    draws = []
-    for _ in range(samples):
-        counts = Counter(rng.choices(range(len(keys)), weights=weights, k=len(units)))
-        pooled = _pool({key: value * count for key, value in contribution[index].items()}
-                       for index, count in counts.items())
-        value = _alpha_of(pooled)
-        if value is not None:
-            draws.append(value)
+    draws = _bootstrap(patterns, of_one, samples)
     if not draws:
         return Agreement(alpha, None, None, pairable, len(units), minimum)
     draws.sort()
     return Agreement(alpha, percentile(draws, 0.025), percentile(draws, 0.975), pairable,
                      len(units), minimum)
+
+
+def _bootstrap(patterns: Counter, of_one: dict[tuple, dict[tuple, float]],
+               samples: int) -> list[float]:
+    """Alpha of `samples` resamples of the units (drawn with replacement, as many as there
+    are), the undefined ones left out. `patterns`: how many units have each pattern (sorted
+    values); `of_one[pattern]`: the coincidence matrix of one unit of that pattern.
+
+    Resampling identical units is the same as resampling their pattern, so a resample is a
+    multinomial draw of counts per pattern, and its coincidence matrix the count-weighted sum
+    of the patterns' own (drawing unit by unit took 9 s for 5,000 candidates x 6 dimensions).
+    numpy draws the counts and sums the cells; alpha itself is `_alpha_of`, as for the
+    figure. Imported here: only this path needs it, and every CLI command imports the core.
+    """
+    import numpy as np
+
+    cells: dict[tuple, int] = {}  # (c, k) -> column
+    pattern_of, cell_of, value_of = [], [], []
+    for index, pattern in enumerate(patterns):
+        for cell, value in of_one[pattern].items():
+            pattern_of.append(index)
+            cell_of.append(cells.setdefault(cell, len(cells)))
+            value_of.append(value)
+    pattern_of, cell_of, value_of = np.array(pattern_of), np.array(cell_of), np.array(value_of)
+    units = sum(patterns.values())
+    shares = np.array(list(patterns.values()), dtype=float) / units
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    names = list(cells)
+    draws = []
+    for _ in range(samples):
+        drawn = rng.multinomial(units, shares)
+        pooled = np.bincount(cell_of, weights=drawn[pattern_of] * value_of,
+                             minlength=len(names))
+        value = _alpha_of({names[i]: float(v) for i, v in enumerate(pooled) if v > 0})
+        if value is not None:
+            draws.append(value)
+    return draws
 
 
 def percentile(ordered: Sequence[float], q: float) -> float:
