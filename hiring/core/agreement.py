@@ -53,28 +53,45 @@ def _coincidences(units: Iterable[Sequence]) -> list[dict[tuple, float]]:
 
 
 def _alpha_of(coincidence: dict[tuple, float]) -> float | None:
-    if not coincidence:
-        return None
+    """Alpha of one coincidence matrix {(c, k): value}."""
     categories = sorted({c for c, _ in coincidence})
-    totals = {c: sum(coincidence.get((c, k), 0.0) for k in categories) for c in categories}
-    if len(categories) < 2:
-        return None
-    # Each pairable value adds 1 to its category's total, so from here on every total is
-    # positive, n >= 2 and two distinct categories are a positive distance apart: expected > 0.
-    n = sum(totals.values())
-    position = {c: i for i, c in enumerate(categories)}
-    cumulative = [0.0]
-    for c in categories:
-        cumulative.append(cumulative[-1] + totals[c])
+    return _alphas(categories, [coincidence])[0]
 
-    def distance(c, k) -> float:
-        low, high = sorted((position[c], position[k]))
-        between = cumulative[high + 1] - cumulative[low]
-        return (between - (totals[c] + totals[k]) / 2.0) ** 2
 
-    observed = sum(v * distance(c, k) for (c, k), v in coincidence.items())
-    expected = sum(totals[c] * totals[k] * distance(c, k) for c in categories for k in categories)
-    return 1.0 - (n - 1) * observed / expected
+def _alphas(categories: list, matrices: list[dict[tuple, float]] | None = None,
+            dense=None) -> list[float | None]:
+    """Ordinal alpha of each coincidence matrix, given as dicts {(c, k): value} or as one
+    array `dense` of shape (matrices, C, C) whose rows and columns follow `categories`
+    (sorted); None where alpha is undefined: fewer than two categories hold values.
+
+    Krippendorff (2011): alpha = 1 - (n - 1) * sum o_ck d_ck / sum n_c n_k d_ck, with the
+    ordinal d_ck = (sum of n_g for g from c to k - (n_c + n_k) / 2) ** 2. numpy evaluates it
+    for every matrix at once (the bootstrap's 400); imported here so that importing the core
+    (every CLI command does) does not import numpy.
+    """
+    import numpy as np
+
+    size = len(categories)
+    if dense is None:
+        position = {c: i for i, c in enumerate(categories)}
+        dense = np.zeros((len(matrices), size, size))
+        for m, matrix in enumerate(matrices):
+            for (c, k), value in matrix.items():
+                dense[m, position[c], position[k]] = value
+    if size == 0:
+        return [None] * len(dense)
+    totals = dense.sum(axis=2)
+    cumulative = np.concatenate([np.zeros((len(dense), 1)), totals.cumsum(axis=1)], axis=1)
+    index = np.arange(size)
+    low, high = np.minimum.outer(index, index), np.maximum.outer(index, index)
+    between = cumulative[:, high + 1] - cumulative[:, low]
+    distance = (between - (totals[:, :, None] + totals[:, None, :]) / 2.0) ** 2
+    observed = (dense * distance).sum(axis=(1, 2))
+    expected = (totals[:, :, None] * totals[:, None, :] * distance).sum(axis=(1, 2))
+    # Two categories with values are a positive distance apart, so expected > 0 exactly when
+    # at least two categories hold values (a category without values adds exact zeros).
+    return [float(1.0 - (n - 1.0) * o / e) if e > 0 else None
+            for n, o, e in zip(totals.sum(axis=1), observed, expected, strict=True)]
 
 
 def _pool(parts: Iterable[dict[tuple, float]]) -> dict[tuple, float]:
@@ -137,31 +154,38 @@ def _bootstrap(patterns: Counter, of_one: dict[tuple, dict[tuple, float]],
     Resampling identical units is the same as resampling their pattern, so a resample is a
     multinomial draw of counts per pattern, and its coincidence matrix the count-weighted sum
     of the patterns' own (drawing unit by unit took 9 s for 5,000 candidates x 6 dimensions).
-    numpy draws the counts and sums the cells; alpha itself is `_alpha_of`, as for the
-    figure. Imported here: only this path needs it, and every CLI command imports the core.
+    numpy draws the counts and sums the cells; `_alphas` computes every resample's alpha with
+    the formula the figure itself uses.
     """
     import numpy as np
 
-    cells: dict[tuple, int] = {}  # (c, k) -> column
-    pattern_of, cell_of, value_of = [], [], []
+    categories = sorted({c for part in of_one.values() for c, _ in part})
+    size = len(categories)
+    position = {c: i for i, c in enumerate(categories)}
+    pattern_of, cell_of, value_of = [], [], []  # the patterns' non-zero cells, as columns
     for index, pattern in enumerate(patterns):
-        for cell, value in of_one[pattern].items():
+        for (c, k), value in of_one[pattern].items():
             pattern_of.append(index)
-            cell_of.append(cells.setdefault(cell, len(cells)))
+            cell_of.append(position[c] * size + position[k])
             value_of.append(value)
     pattern_of, cell_of, value_of = np.array(pattern_of), np.array(cell_of), np.array(value_of)
+    order = np.argsort(cell_of, kind="stable")  # each cell's entries side by side
+    pattern_of, cell_of, value_of = pattern_of[order], cell_of[order], value_of[order]
+    cells, starts = np.unique(cell_of, return_index=True)
     units = sum(patterns.values())
     shares = np.array(list(patterns.values()), dtype=float) / units
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    names = list(cells)
-    draws = []
-    for _ in range(samples):
-        drawn = rng.multinomial(units, shares)
-        pooled = np.bincount(cell_of, weights=drawn[pattern_of] * value_of,
-                             minlength=len(names))
-        value = _alpha_of({names[i]: float(v) for i, v in enumerate(pooled) if v > 0})
-        if value is not None:
-            draws.append(value)
+    # resamples per batch: the batch's largest array (resamples x non-zero cells) stays
+    # near 2 million numbers whatever the number of patterns
+    batch = max(1, min(samples, 2_000_000 // max(len(value_of), len(patterns))))
+    draws: list[float] = []
+    for done in range(0, samples, batch):
+        drawn = rng.multinomial(units, shares, size=min(batch, samples - done))
+        summed = np.add.reduceat(drawn[:, pattern_of] * value_of, starts, axis=1)
+        dense = np.zeros((len(drawn), size * size))
+        dense[:, cells] = summed
+        draws += [a for a in _alphas(categories, dense=dense.reshape(-1, size, size))
+                  if a is not None]
     return draws
 
 
