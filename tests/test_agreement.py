@@ -44,6 +44,9 @@ def test_requisition_alpha_of_repeated_and_shuffled_units_matches_the_package(
         random.shuffle(unit)
     random.shuffle(units)
     ours = requisition_alpha(units, minimum=0, samples=0)
+    # the interval too depends on the ratings alone, not on the order they came in
+    assert requisition_alpha(units, 0, samples=20) == requisition_alpha(
+        sorted(units, key=repr), 0, samples=20)
     width = max(len(u) for u in units)
     array = np.full((width, len(units)), np.nan)
     for j, unit in enumerate(units):

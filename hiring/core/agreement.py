@@ -118,31 +118,50 @@ class Agreement:
     minimum: int
 
 
+def unit_patterns(units: Iterable[Sequence[int | float | None]]) -> Counter:
+    """How many pairable units (two or more values) have each pattern: the unit's values
+    without the missing ones, sorted. Alpha and its interval depend on the units only through
+    these counts, which add and subtract like the units they count."""
+    patterns: Counter = Counter()
+    for unit in units:
+        values = sorted(v for v in unit if v is not None)
+        if len(values) >= 2:
+            patterns[tuple(values)] += 1
+    return patterns
+
+
 def requisition_alpha(units: Iterable[Sequence[int | float | None]], minimum: int,
                       samples: int = BOOTSTRAP_SAMPLES) -> Agreement:
     """Ordinal alpha over (candidate, dimension) units with a percentile bootstrap interval;
     alpha only when at least `minimum` pairable values exist."""
-    units = [[v for v in unit if v is not None] for unit in units]
-    units = [u for u in units if len(u) >= 2]
-    pairable = sum(len(u) for u in units)
-    if pairable < minimum:
-        return Agreement(None, None, None, pairable, len(units), minimum)
+    return patterns_alpha(unit_patterns(units), minimum, samples)
+
+
+def patterns_alpha(patterns: Counter, minimum: int,
+                   samples: int = BOOTSTRAP_SAMPLES) -> Agreement:
+    """`requisition_alpha` of the units `unit_patterns` counted (patterns with a count of 0
+    or less count for nothing)."""
     # Identical units add identical coincidences: the figure and each resample are sums over
-    # the distinct patterns of sorted values, weighted by how often each occurs, so the cost
-    # grows with the patterns rather than the units (5,000 candidates x 6 dimensions at a few
-    # hundred patterns).
-    patterns = Counter(tuple(sorted(unit)) for unit in units)
+    # the distinct patterns, weighted by how often each occurs, so the cost grows with the
+    # patterns rather than the units (5,000 candidates x 6 dimensions: a few hundred).
+    # in sorted order: the resamples, and so the interval, depend on the ratings alone, not
+    # on the order the units came in
+    patterns = Counter({pattern: n for pattern, n in sorted(patterns.items()) if n > 0})
+    units = sum(patterns.values())
+    pairable = sum(len(pattern) * n for pattern, n in patterns.items())
+    if pairable < minimum:
+        return Agreement(None, None, None, pairable, units, minimum)
     of_one = {pattern: _pool(_coincidences([pattern])) for pattern in patterns}
     alpha = _alpha_of(_pool({cell: value * count for cell, value in of_one[pattern].items()}
                             for pattern, count in patterns.items()))
     if alpha is None:
-        return Agreement(None, None, None, pairable, len(units), minimum)
+        return Agreement(None, None, None, pairable, units, minimum)
     draws = _bootstrap(patterns, of_one, samples)
     if not draws:
-        return Agreement(alpha, None, None, pairable, len(units), minimum)
+        return Agreement(alpha, None, None, pairable, units, minimum)
     draws.sort()
     return Agreement(alpha, percentile(draws, 0.025), percentile(draws, 0.975), pairable,
-                     len(units), minimum)
+                     units, minimum)
 
 
 def _bootstrap(patterns: Counter, of_one: dict[tuple, dict[tuple, float]],

@@ -93,6 +93,10 @@ class AgreementSnapshot(db.Model):
     units: Mapped[int] = mapped_column(Integer, default=0)
     minimum: Mapped[int] = mapped_column(Integer, default=0)
     computed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # what the figure was computed from: [[sorted values of a unit, how many units], ...]
+    # (core.agreement.unit_patterns). A viewer who may not see some candidates gets the
+    # figure of these minus those candidates' patterns, without reading every candidate.
+    patterns: Mapped[list | None] = mapped_column(JSON)
 
 
 class RaterEstimate(db.Model):

@@ -12,9 +12,11 @@ candidates the viewer may see.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import select
 
-from ..core.agreement import Agreement, requisition_alpha
+from ..core.agreement import Agreement, patterns_alpha, unit_patterns
 from ..extensions import db
 from ..models import AgreementSnapshot, ScoreSnapshot
 from ..models.base import utcnow
@@ -31,17 +33,44 @@ def mark_stale(requisition_id: int) -> None:
         row.stale, row.generation = True, (row.generation or 0) + 1
 
 
-def compute(requisition, excluded=None) -> Agreement:
-    """Agreement over the requisition's candidates (minus the `excluded` ids, a SELECT),
-    from their snapshots' per-person ratings: one query of one JSON column per candidate."""
+def patterns_of(requisition, excluded=None, only=None) -> Counter:
+    """The rating patterns of the requisition's candidates (minus the `excluded` ids, or only
+    the `only` ids; each a SELECT), from their snapshots' per-person ratings: one query of one
+    JSON column per candidate."""
     query = select(ScoreSnapshot.dimensions).where(
         ScoreSnapshot.requisition_id == requisition.id)
     if excluded is not None:
         query = query.where(ScoreSnapshot.candidate_id.not_in(excluded))
+    if only is not None:
+        query = query.where(ScoreSnapshot.candidate_id.in_(only))
     dimension_ids = {str(d.id) for d in requisition.template.dimensions}
-    units = (dim["ratings"] for dims in db.session.scalars(query)
-             for key, dim in sorted((dims or {}).items()) if key in dimension_ids)
-    return requisition_alpha(units, settings_for(requisition).agreement_min_pairable)
+    return unit_patterns(dim["ratings"] for dims in db.session.scalars(query)
+                         for key, dim in sorted((dims or {}).items()) if key in dimension_ids)
+
+
+def compute(requisition, excluded=None) -> Agreement:
+    """Agreement over the requisition's candidates (minus the `excluded` ids, a SELECT)."""
+    return _figure(requisition, patterns_of(requisition, excluded=excluded))
+
+
+def _figure(requisition, patterns: Counter) -> Agreement:
+    return patterns_alpha(patterns, settings_for(requisition).agreement_min_pairable)
+
+
+def _stored(requisition_id: int):
+    """(generation, patterns) of the stored figure, read afresh (not from the session's
+    objects); None when there is no fresh figure with its patterns."""
+    row = db.session.execute(select(AgreementSnapshot.stale, AgreementSnapshot.generation,
+                                    AgreementSnapshot.patterns)
+                             .where(AgreementSnapshot.requisition_id == requisition_id)).first()
+    if row is None or row.stale or row.patterns is None:
+        return None
+    return row.generation, Counter({tuple(values): n for values, n in row.patterns})
+
+
+def _generation(requisition_id: int) -> int | None:
+    return db.session.scalar(select(AgreementSnapshot.generation).where(
+        AgreementSnapshot.requisition_id == requisition_id))
 
 
 def for_viewer(requisition, viewer, blind_here: bool) -> tuple[Agreement, object]:
@@ -50,6 +79,19 @@ def for_viewer(requisition, viewer, blind_here: bool) -> tuple[Agreement, object
     from ..policy import blind_candidate_ids
 
     if blind_here:
+        # Everyone's stored patterns minus those of the candidates the viewer may not see:
+        # the same counts as reading every candidate the viewer may see, for the price of
+        # reading the few they may not. Only while the generation read before is still the
+        # one after: a scorecard change committed in between (it bumps the generation in its
+        # own transaction) would pair old counts with new ratings, so then, as when nothing
+        # fresh is stored, the page reads the candidates it may show.
+        stored = _stored(requisition.id)
+        if stored is not None:
+            generation, everyone = stored
+            owed = patterns_of(requisition, only=blind_candidate_ids(viewer))
+            if _generation(requisition.id) == generation and all(
+                    everyone[pattern] >= n for pattern, n in owed.items()):
+                return _figure(requisition, everyone - owed), None
         return compute(requisition, excluded=blind_candidate_ids(viewer)), None
     row = db.session.get(AgreementSnapshot, requisition.id)
     if row is None or row.stale:
@@ -70,7 +112,8 @@ def refresh_stale() -> int:
         if row is None or requisition is None:
             continue
         generation = row.generation
-        result = compute(requisition)
+        patterns = patterns_of(requisition)
+        result = _figure(requisition, patterns)
         db.session.commit()  # end the read: the bootstrap ran without holding a write
         row = db.session.get(AgreementSnapshot, requisition_id)
         # a change committed meanwhile moved the generation: leave it stale for the next run
@@ -79,6 +122,7 @@ def refresh_stale() -> int:
             row.pairable, row.units, row.minimum = result.pairable, result.units, \
                 result.minimum
             row.stale, row.computed_at = False, utcnow()
+            row.patterns = [[list(values), n] for values, n in sorted(patterns.items())]
             done += 1
         db.session.commit()
     return done
