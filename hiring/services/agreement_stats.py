@@ -5,9 +5,10 @@ The numbers come from the stored score snapshots (each candidate x dimension: ea
 person's averaged rating), so they are the same ones the comparison shows. A scorecard
 change marks the requisition's figure stale in its own transaction; the background job that
 refits rater effects (services/calibration_job.py) recomputes the stale ones. Until it has,
-and for a viewer who still owes a scorecard on a candidate of the requisition (whose
-ratings they may not see, not even pooled), the page computes the figure itself over the
-candidates the viewer may see.
+the page computes the figure itself. A viewer who still owes a scorecard on a candidate of
+the requisition may not see that candidate's ratings, not even pooled: they get the figure
+of the other candidates, from the stored rating patterns minus the owed candidates' own
+(or, while the stored figure is stale, computed over the candidates they may see).
 """
 
 from __future__ import annotations
