@@ -439,14 +439,44 @@ def copy_dims_sql(writer, from_id: int, to_id: int) -> None:
         dimensions=copied))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "refresh_stale checks the generation with a plain SELECT and then writes stale=False "
-    "and the patterns with an UPDATE that does not re-check it (no row lock, no "
-    "WHERE generation = ...): on PostgreSQL a scorecard change committed between the two "
-    "is overwritten as fresh, and a blind viewer's subtraction then pairs old counts with "
-    "new ratings, pooling the owed candidate's old ratings into the figure"))
-def test_a_change_committed_between_the_refits_check_and_its_write(
+def waiting_for_a_lock(engine, count: int = 1, seconds: float = 30.0) -> None:
+    """Until `count` sessions of this database wait for a lock (the interleaving is real)."""
+    import time
+
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        with engine.connect() as conn:
+            waiting = conn.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar_one()
+        if waiting >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("nobody waited for the lock")
+
+
+def in_thread(target):
+    """Run `target` in a thread; returns (thread, errors): join, then check errors."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            target()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, errors
+
+
+def test_a_change_committed_between_the_refits_read_and_its_write(
         app, people, backend, database_url):
+    """A submission commits after the refit read the ratings and before it writes the
+    figure: the figure must not be stored as fresh (it lacks the change), and the blind
+    viewer's figure stays the visible candidates' own."""
     postgres_only(backend)
     requisition, ids, rating, visible = race_world(people)
     manager = people["hiring_manager"]
@@ -456,8 +486,8 @@ def test_a_change_committed_between_the_refits_check_and_its_write(
     def commit_a_change(conn, cursor, statement, *args):
         if "FROM score_snapshot" in statement:
             seen.append(statement)  # the refit has read the ratings
-        elif seen and not fired and "FROM agreement_snapshot" in statement:
-            fired.append(statement)  # ... and has just re-read the generation
+        elif seen and not fired and statement.lstrip().startswith("UPDATE agreement_snapshot"):
+            fired.append(statement)  # ... and is about to store the figure
             with other.begin() as writer:  # a panelist's submission on candidate 3
                 copy_dims_sql(writer, ids[4], ids[3])
                 table = AgreementSnapshot.__table__
@@ -465,11 +495,11 @@ def test_a_change_committed_between_the_refits_check_and_its_write(
                     table.c.requisition_id == requisition.id).values(
                     stale=True, generation=table.c.generation + 1))
 
-    event.listen(db.engine, "after_cursor_execute", commit_a_change)
+    event.listen(db.engine, "before_cursor_execute", commit_a_change)
     try:
         agreement_stats.refresh_stale()
     finally:
-        event.remove(db.engine, "after_cursor_execute", commit_a_change)
+        event.remove(db.engine, "before_cursor_execute", commit_a_change)
         other.dispose()
     assert fired
     got = blind_figure(requisition, manager)
@@ -480,36 +510,34 @@ def test_a_change_committed_between_the_refits_check_and_its_write(
     assert not stored_is_fresh(requisition)  # a change the stored figure lacks
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mark_stale increments the generation in Python from the value its transaction read "
-    "(row.generation + 1), not in SQL: two scorecard changes whose transactions overlap "
-    "both write the same generation, so a refit that read the ratings between the two "
-    "commits finds the generation unchanged and stores a figure lacking the second change "
-    "as fresh; a blind viewer then gets old counts minus new ratings"))
 def test_two_overlapping_changes_bump_the_generation_twice(
         app, people, backend, database_url):
+    """Change B (candidate 3 now rated like candidate 4) has marked the figure stale and not
+    committed; change A marks it too and must wait for B, then count on top of it. A refit
+    that read the ratings before B committed must not store its figure as fresh."""
     postgres_only(backend)
     requisition, ids, rating, visible = race_world(people)
     manager = people["hiring_manager"]
+    generation = db.session.get(AgreementSnapshot, requisition.id).generation
     main = db.session()
     second = db.session.session_factory()
-    # change B: a panelist amends candidate 3 (ratings now those of candidate 4); its
-    # transaction has refreshed the snapshot and read the generation, not committed yet
     db.session.registry.set(second)
     try:
         snapshot = second.get(ScoreSnapshot, ids[3])
         snapshot.dimensions = copy.deepcopy(second.get(ScoreSnapshot, ids[4]).dimensions)
         second.flush()
-        agreement_stats.mark_stale(requisition.id)
+        agreement_stats.mark_stale(requisition.id)  # B: not committed yet
     finally:
         db.session.registry.set(main)
-    # change A, on another candidate, commits first (its own increment done in SQL)
+
+    def change_a():
+        with app.app_context():
+            agreement_stats.mark_stale(requisition.id)
+            db.session.commit()
+
     other = sa.create_engine(database_url)
-    with other.begin() as writer:
-        table = AgreementSnapshot.__table__
-        writer.execute(table.update().where(table.c.requisition_id == requisition.id).values(
-            stale=True, generation=table.c.generation + 1))
-    other.dispose()
+    thread, errors = in_thread(change_a)
+    waiting_for_a_lock(other)  # A waits for B's row lock
     fired = []
 
     def commit_b_after_the_ratings_are_read(conn, cursor, statement, *args):
@@ -523,18 +551,20 @@ def test_two_overlapping_changes_bump_the_generation_twice(
     finally:
         event.remove(db.engine, "after_cursor_execute", commit_b_after_the_ratings_are_read)
         second.close()
-    assert fired
+        thread.join(30)
+        other.dispose()
+    assert fired and not thread.is_alive() and errors == []
+    db.session.expire_all()
+    assert db.session.get(AgreementSnapshot, requisition.id).generation == generation + 2
     got = blind_figure(requisition, manager)
     assert got.alpha == pytest.approx(oracle(rating, visible, dims_of(requisition)),
                                       abs=1e-9)
     assert not stored_is_fresh(requisition)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mark_stale inserts the requisition's first agreement_snapshot row after a plain "
-    "SELECT found none: on PostgreSQL the second of two overlapping first scorecard "
-    "changes of a requisition fails with a primary-key violation (a 500 on submit)"))
-def test_two_first_changes_of_a_requisition_at_once(app, people, backend):
+def test_two_first_changes_of_a_requisition_at_once(app, people, backend, database_url):
+    """Two submissions are the requisition's first changes at once: the second waits for
+    the first's new row instead of failing on its key (a 500), and both count."""
     postgres_only(backend)
     requisition = requisition_with(people, 3, panel_of(3), rating=agreeing)
     assert db.session.get(AgreementSnapshot, requisition.id) is None
@@ -542,15 +572,26 @@ def test_two_first_changes_of_a_requisition_at_once(app, people, backend):
     second = db.session.session_factory()
     db.session.registry.set(second)
     try:
-        agreement_stats.mark_stale(requisition.id)  # read: no row yet
+        agreement_stats.mark_stale(requisition.id)  # inserts the row, not committed
     finally:
         db.session.registry.set(main)
-    agreement_stats.mark_stale(requisition.id)
     db.session.commit()
+
+    def first_change_too():
+        with app.app_context():
+            agreement_stats.mark_stale(requisition.id)
+            db.session.commit()
+
+    other = sa.create_engine(database_url)
+    thread, errors = in_thread(first_change_too)
     try:
+        waiting_for_a_lock(other)  # it waits for the uncommitted row
         second.commit()
     finally:
         second.close()
+        thread.join(30)
+        other.dispose()
+    assert not thread.is_alive() and errors == []
     db.session.expire_all()
     row = db.session.get(AgreementSnapshot, requisition.id)
     assert row.stale and row.generation == 2

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.agreement import Agreement, patterns_alpha, unit_patterns
 from ..extensions import db
@@ -25,13 +27,23 @@ from .debrief import settings_for
 
 
 def mark_stale(requisition_id: int) -> None:
-    """In the caller's transaction: the requisition's ratings changed."""
-    row = db.session.get(AgreementSnapshot, requisition_id)
-    if row is None:
-        db.session.add(AgreementSnapshot(requisition_id=requisition_id, stale=True,
-                                         generation=1))
-    else:
-        row.stale, row.generation = True, (row.generation or 0) + 1
+    """In the caller's transaction: the requisition's ratings changed.
+
+    The generation grows in SQL (`generation + 1` under the row's lock), so that each of two
+    overlapping changes counts: an increment computed from the value a transaction had read
+    let the second write the same number, and a refit that read between them then stored a
+    figure missing one change as fresh. A requisition's first row is inserted ignoring a
+    concurrent first insert (it was a unique-key error, a 500 on submit, on PostgreSQL)."""
+    bump = (update(AgreementSnapshot)
+            .where(AgreementSnapshot.requisition_id == requisition_id)
+            .values(stale=True, generation=AgreementSnapshot.generation + 1)
+            .execution_options(synchronize_session="fetch"))
+    if db.session.execute(bump).rowcount == 0:
+        dialect = db.session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(insert(AgreementSnapshot).values(
+            requisition_id=requisition_id, stale=True, generation=0).on_conflict_do_nothing())
+        db.session.execute(bump)
 
 
 def patterns_of(requisition, excluded=None, only=None) -> Counter:
@@ -116,14 +128,19 @@ def refresh_stale() -> int:
         patterns = patterns_of(requisition)
         result = _figure(requisition, patterns)
         db.session.commit()  # end the read: the bootstrap ran without holding a write
-        row = db.session.get(AgreementSnapshot, requisition_id)
-        # a change committed meanwhile moved the generation: leave it stale for the next run
-        if row is not None and row.generation == generation:
-            row.alpha, row.low, row.high = result.alpha, result.low, result.high
-            row.pairable, row.units, row.minimum = result.pairable, result.units, \
-                result.minimum
-            row.stale, row.computed_at = False, utcnow()
-            row.patterns = [[list(values), n] for values, n in sorted(patterns.items())]
-            done += 1
+        # Stored only if no change came meanwhile: the generation is checked by the UPDATE
+        # itself, which on PostgreSQL waits for a change in progress and then sees it (a
+        # SELECT then an UPDATE let a change commit in between and stored old patterns as
+        # fresh). Otherwise it stays stale for the next run.
+        stored = db.session.execute(
+            update(AgreementSnapshot)
+            .where(AgreementSnapshot.requisition_id == requisition_id,
+                   AgreementSnapshot.generation == generation)
+            .values(alpha=result.alpha, low=result.low, high=result.high,
+                    pairable=result.pairable, units=result.units, minimum=result.minimum,
+                    stale=False, computed_at=utcnow(),
+                    patterns=[[list(values), n] for values, n in sorted(patterns.items())])
+            .execution_options(synchronize_session="fetch"))
+        done += stored.rowcount
         db.session.commit()
     return done
