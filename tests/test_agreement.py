@@ -162,6 +162,26 @@ def test_bootstrap_interval_matches_an_independent_monte_carlo(units):
     assert ours.low < ours.alpha < ours.high
 
 
+def test_the_bootstrap_draws_the_same_resamples_in_any_batches():
+    """Its working arrays are bounded by drawing the resamples in batches: any batch size
+    must give the same number of resamples and the same ones as a single batch (numpy
+    draws resample after resample), a last batch that is not full included."""
+    from itertools import combinations_with_replacement
+
+    from hiring.core.agreement import _bootstrap, _coincidences, _pool, unit_patterns
+
+    values = [1, 2, 2.5, 3, 4]
+    units = [list(c) for size in (2, 3) for c in combinations_with_replacement(values, size)]
+    units += [[1, 1], [4, 4], [2, 2, 2]] * 10
+    patterns = unit_patterns(units)
+    of_one = {pattern: _pool(_coincidences([pattern])) for pattern in patterns}
+    cells = sum(len(part) for part in of_one.values())
+    whole = _bootstrap(patterns, of_one, 50, batch_numbers=10**9)
+    assert len(whole) == 50
+    for per_batch in (1, 7, 49):
+        assert _bootstrap(patterns, of_one, 50, batch_numbers=per_batch * cells) == whole
+
+
 def test_nearest_rank_percentile():
     from hiring.core.agreement import percentile
 

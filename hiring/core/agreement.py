@@ -20,6 +20,7 @@ from fractions import Fraction
 
 BOOTSTRAP_SAMPLES = 400
 BOOTSTRAP_SEED = 20111  # fixed: the same ratings always show the same interval
+BATCH_NUMBERS = 2_000_000  # the bootstrap's working arrays, in numbers (16 MB each)
 
 
 def within_one(values: Sequence[Fraction | int]) -> tuple[int, int]:
@@ -78,8 +79,6 @@ def _alphas(categories: list, matrices: list[dict[tuple, float]] | None = None,
         for m, matrix in enumerate(matrices):
             for (c, k), value in matrix.items():
                 dense[m, position[c], position[k]] = value
-    if size == 0:
-        return [None] * len(dense)
     totals = dense.sum(axis=2)
     cumulative = np.concatenate([np.zeros((len(dense), 1)), totals.cumsum(axis=1)], axis=1)
     index = np.arange(size)
@@ -89,9 +88,11 @@ def _alphas(categories: list, matrices: list[dict[tuple, float]] | None = None,
     observed = (dense * distance).sum(axis=(1, 2))
     expected = (totals[:, :, None] * totals[:, None, :] * distance).sum(axis=(1, 2))
     # Two categories with values are a positive distance apart, so expected > 0 exactly when
-    # at least two categories hold values (a category without values adds exact zeros).
-    return [float(1.0 - (n - 1.0) * o / e) if e > 0 else None
-            for n, o, e in zip(totals.sum(axis=1), observed, expected, strict=True)]
+    # at least two categories hold values (a category without values adds exact zeros; no
+    # categories at all leave every sum empty, 0).
+    defined = expected > 0
+    alphas = 1.0 - (totals.sum(axis=1) - 1.0) * observed / np.where(defined, expected, 1.0)
+    return [float(alphas[m]) if defined[m] else None for m in range(len(alphas))]
 
 
 def _pool(parts: Iterable[dict[tuple, float]]) -> dict[tuple, float]:
@@ -146,7 +147,7 @@ def patterns_alpha(patterns: Counter, minimum: int,
     # patterns rather than the units (5,000 candidates x 6 dimensions: a few hundred).
     # in sorted order: the resamples, and so the interval, depend on the ratings alone, not
     # on the order the units came in
-    patterns = Counter({pattern: n for pattern, n in sorted(patterns.items()) if n > 0})
+    patterns = Counter(dict(sorted((+patterns).items())))  # unary +: positive counts only
     units = sum(patterns.values())
     pairable = sum(len(pattern) * n for pattern, n in patterns.items())
     if pairable < minimum:
@@ -164,8 +165,8 @@ def patterns_alpha(patterns: Counter, minimum: int,
                      units, minimum)
 
 
-def _bootstrap(patterns: Counter, of_one: dict[tuple, dict[tuple, float]],
-               samples: int) -> list[float]:
+def _bootstrap(patterns: Counter, of_one: dict[tuple, dict[tuple, float]], samples: int,
+               batch_numbers: int = BATCH_NUMBERS) -> list[float]:
     """Alpha of `samples` resamples of the units (drawn with replacement, as many as there
     are), the undefined ones left out. `patterns`: how many units have each pattern (sorted
     values); `of_one[pattern]`: the coincidence matrix of one unit of that pattern.
@@ -188,15 +189,16 @@ def _bootstrap(patterns: Counter, of_one: dict[tuple, dict[tuple, float]],
             cell_of.append(position[c] * size + position[k])
             value_of.append(value)
     pattern_of, cell_of, value_of = np.array(pattern_of), np.array(cell_of), np.array(value_of)
-    order = np.argsort(cell_of, kind="stable")  # each cell's entries side by side
+    order = np.argsort(cell_of)  # each cell's entries side by side
     pattern_of, cell_of, value_of = pattern_of[order], cell_of[order], value_of[order]
     cells, starts = np.unique(cell_of, return_index=True)
     units = sum(patterns.values())
-    shares = np.array(list(patterns.values()), dtype=float) / units
+    shares = np.array(list(patterns.values())) / units
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     # resamples per batch: the batch's largest array (resamples x non-zero cells) stays
-    # near 2 million numbers whatever the number of patterns
-    batch = max(1, min(samples, 2_000_000 // max(len(value_of), len(patterns))))
+    # near `batch_numbers` numbers whatever the number of patterns; the draws are the same
+    # in any batches (numpy's generator draws resample after resample)
+    batch = max(1, min(samples, batch_numbers // max(len(value_of), len(patterns))))
     draws: list[float] = []
     for done in range(0, samples, batch):
         drawn = rng.multinomial(units, shares, size=min(batch, samples - done))
