@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import krippendorff
@@ -472,6 +473,27 @@ def in_thread(target):
     return thread, errors
 
 
+@contextmanager
+def listening(name: str, listener):
+    """`listener` hears the engine's `name` events inside the block."""
+    event.listen(db.engine, name, listener)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, name, listener)
+
+
+def mark_stale_elsewhere(app, requisition_id: int):
+    """Another request's transaction marking the figure stale, in a thread (it may have to
+    wait for a lock this one holds): (thread, errors), as in_thread."""
+    def change():
+        with app.app_context():
+            agreement_stats.mark_stale(requisition_id)
+            db.session.commit()
+
+    return in_thread(change)
+
+
 def test_a_change_committed_between_the_refits_read_and_its_write(
         app, people, backend, database_url):
     """A submission commits after the refit read the ratings and before it writes the
@@ -495,11 +517,10 @@ def test_a_change_committed_between_the_refits_read_and_its_write(
                     table.c.requisition_id == requisition.id).values(
                     stale=True, generation=table.c.generation + 1))
 
-    event.listen(db.engine, "before_cursor_execute", commit_a_change)
     try:
-        agreement_stats.refresh_stale()
+        with listening("before_cursor_execute", commit_a_change):
+            agreement_stats.refresh_stale()
     finally:
-        event.remove(db.engine, "before_cursor_execute", commit_a_change)
         other.dispose()
     assert fired
     got = blind_figure(requisition, manager)
@@ -530,13 +551,8 @@ def test_two_overlapping_changes_bump_the_generation_twice(
     finally:
         db.session.registry.set(main)
 
-    def change_a():
-        with app.app_context():
-            agreement_stats.mark_stale(requisition.id)
-            db.session.commit()
-
     other = sa.create_engine(database_url)
-    thread, errors = in_thread(change_a)
+    thread, errors = mark_stale_elsewhere(app, requisition.id)
     waiting_for_a_lock(other)  # A waits for B's row lock
     fired = []
 
@@ -545,11 +561,10 @@ def test_two_overlapping_changes_bump_the_generation_twice(
             fired.append(statement)
             second.commit()
 
-    event.listen(db.engine, "after_cursor_execute", commit_b_after_the_ratings_are_read)
     try:
-        agreement_stats.refresh_stale()
+        with listening("after_cursor_execute", commit_b_after_the_ratings_are_read):
+            agreement_stats.refresh_stale()
     finally:
-        event.remove(db.engine, "after_cursor_execute", commit_b_after_the_ratings_are_read)
         second.close()
         thread.join(30)
         other.dispose()
@@ -577,13 +592,8 @@ def test_two_first_changes_of_a_requisition_at_once(app, people, backend, databa
         db.session.registry.set(main)
     db.session.commit()
 
-    def first_change_too():
-        with app.app_context():
-            agreement_stats.mark_stale(requisition.id)
-            db.session.commit()
-
     other = sa.create_engine(database_url)
-    thread, errors = in_thread(first_change_too)
+    thread, errors = mark_stale_elsewhere(app, requisition.id)
     try:
         waiting_for_a_lock(other)  # it waits for the uncommitted row
         second.commit()
