@@ -74,6 +74,19 @@ def write_mode() -> Iterator[None]:
         g._writing = previous
 
 
+def insert_or_ignore(session, model, **values):
+    """INSERT ... ON CONFLICT DO NOTHING of one `model` row, for the session's database: a
+    row another transaction inserts at the same time is no error (PostgreSQL waits for that
+    transaction, then does nothing). For rows that several requests may create first, then
+    update with SQL arithmetic (`generation + 1`) so that every request counts."""
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" \
+        else sqlite_insert
+    return session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
 BUSY_TIMEOUT_MS = 15000
 
 

@@ -32,6 +32,7 @@ from hiring.services import agreement_stats
 from hiring.services.calibration_job import fit
 from hiring.services.derived_work import scorecards_changed
 from tests.access import client_for
+from tests.races import elsewhere, waiting_for_a_lock
 from tests.scale_data import EVIDENCE, panel_of, requisition_with
 
 CANDIDATES = 10
@@ -440,39 +441,6 @@ def copy_dims_sql(writer, from_id: int, to_id: int) -> None:
         dimensions=copied))
 
 
-def waiting_for_a_lock(engine, count: int = 1, seconds: float = 30.0) -> None:
-    """Until `count` sessions of this database wait for a lock (the interleaving is real)."""
-    import time
-
-    stop = time.monotonic() + seconds
-    while time.monotonic() < stop:
-        with engine.connect() as conn:
-            waiting = conn.execute(sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")).scalar_one()
-        if waiting >= count:
-            return
-        time.sleep(0.02)
-    raise AssertionError("nobody waited for the lock")
-
-
-def in_thread(target):
-    """Run `target` in a thread; returns (thread, errors): join, then check errors."""
-    import threading
-
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            target()
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            errors.append(exc)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread, errors
-
-
 @contextmanager
 def listening(name: str, listener):
     """`listener` hears the engine's `name` events inside the block."""
@@ -481,17 +449,6 @@ def listening(name: str, listener):
         yield
     finally:
         event.remove(db.engine, name, listener)
-
-
-def mark_stale_elsewhere(app, requisition_id: int):
-    """Another request's transaction marking the figure stale, in a thread (it may have to
-    wait for a lock this one holds): (thread, errors), as in_thread."""
-    def change():
-        with app.app_context():
-            agreement_stats.mark_stale(requisition_id)
-            db.session.commit()
-
-    return in_thread(change)
 
 
 def test_a_change_committed_between_the_refits_read_and_its_write(
@@ -552,7 +509,7 @@ def test_two_overlapping_changes_bump_the_generation_twice(
         db.session.registry.set(main)
 
     other = sa.create_engine(database_url)
-    thread, errors = mark_stale_elsewhere(app, requisition.id)
+    thread, errors = elsewhere(app, agreement_stats.mark_stale, requisition.id)
     waiting_for_a_lock(other)  # A waits for B's row lock
     fired = []
 
@@ -593,7 +550,7 @@ def test_two_first_changes_of_a_requisition_at_once(app, people, backend, databa
     db.session.commit()
 
     other = sa.create_engine(database_url)
-    thread, errors = mark_stale_elsewhere(app, requisition.id)
+    thread, errors = elsewhere(app, agreement_stats.mark_stale, requisition.id)
     try:
         waiting_for_a_lock(other)  # it waits for the uncommitted row
         second.commit()

@@ -14,8 +14,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, select, update
 
+from ..database import insert_or_ignore
 from ..extensions import db
 from ..models import Candidate, Interview, PacketRender, Scorecard
 from ..models.base import utcnow
@@ -41,19 +42,27 @@ def all_scorecards_in(candidate_id: int) -> bool:
 def mark(candidate_id: int, only_if_complete: bool = True) -> int | None:
     """In the caller's transaction: a new generation of the candidate's packet is needed.
     Returns the generation to render, or None when the loop is not complete yet (the old
-    file, if any, is stale from now on: downloads render fresh until a new one is ready)."""
-    row = db.session.get(PacketRender, candidate_id)
+    file, if any, is stale from now on: downloads render fresh until a new one is ready).
+
+    The generation grows in SQL under the row's lock, so two overlapping changes get two
+    generations (computed from a value each had read, both got the same one, and the job of
+    the first could file a packet without the second's change as current); the first row is
+    inserted ignoring a concurrent first insert."""
     complete = all_scorecards_in(candidate_id)
-    if row is None:
+    bump = (update(PacketRender).where(PacketRender.candidate_id == candidate_id)
+            .values(generation=PacketRender.generation + 1,
+                    state="queued" if complete else "waiting", error="",
+                    updated_at=utcnow())
+            .returning(PacketRender.generation)
+            .execution_options(synchronize_session="fetch"))
+    generation = db.session.execute(bump).scalar_one_or_none()
+    if generation is None:
         if only_if_complete and not complete:
             return None
-        row = PacketRender(candidate_id=candidate_id, generation=0)
-        db.session.add(row)
-    row.generation = (row.generation or 0) + 1
-    row.state = "queued" if complete else "waiting"
-    row.error = ""
-    row.updated_at = utcnow()
-    return row.generation if complete else None
+        insert_or_ignore(db.session, PacketRender, candidate_id=candidate_id, generation=0,
+                         state="waiting", error="", updated_at=utcnow())
+        generation = db.session.execute(bump).scalar_one()
+    return generation if complete else None
 
 
 def request_render(candidate_id: int, only_if_complete: bool = True) -> None:

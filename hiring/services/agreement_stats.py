@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..core.agreement import Agreement, patterns_alpha, unit_patterns
+from ..database import insert_or_ignore
 from ..extensions import db
 from ..models import AgreementSnapshot, ScoreSnapshot
 from ..models.base import utcnow
@@ -39,10 +38,8 @@ def mark_stale(requisition_id: int) -> None:
             .values(stale=True, generation=AgreementSnapshot.generation + 1)
             .execution_options(synchronize_session="fetch"))
     if db.session.execute(bump).rowcount == 0:
-        dialect = db.session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        db.session.execute(insert(AgreementSnapshot).values(
-            requisition_id=requisition_id, stale=True, generation=0).on_conflict_do_nothing())
+        insert_or_ignore(db.session, AgreementSnapshot, requisition_id=requisition_id,
+                         stale=True, generation=0)
         db.session.execute(bump)
 
 

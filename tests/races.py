@@ -1,0 +1,53 @@
+"""Helpers for tests of two transactions at once on PostgreSQL: the second runs in a thread
+and the test waits until the database reports it waiting for a lock, so the interleaving is
+real (not assumed from timing)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import sqlalchemy as sa
+
+from hiring.extensions import db
+
+
+def waiting_for_a_lock(engine, count: int = 1, seconds: float = 30.0) -> None:
+    """Until `count` sessions of this database wait for a lock (the interleaving is real)."""
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        with engine.connect() as conn:
+            waiting = conn.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar_one()
+        if waiting >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError("nobody waited for the lock")
+
+
+def in_thread(target):
+    """Run `target` in a thread; returns (thread, errors): join, then check errors."""
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            target()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, errors
+
+
+def elsewhere(app, change, *args):
+    """`change(*args)` in another request's transaction (own app context and session),
+    committed, in a thread: it may have to wait for a lock this one holds. (thread, errors),
+    as in_thread."""
+    def run():
+        with app.app_context():
+            change(*args)
+            db.session.commit()
+
+    return in_thread(run)
