@@ -51,3 +51,30 @@ def elsewhere(app, change, *args):
             db.session.commit()
 
     return in_thread(run)
+
+
+def in_another_session(change, *args):
+    """`change(*args)` in a second session of this thread, left uncommitted: returns it."""
+    main, second = db.session(), db.session.session_factory()
+    db.session.registry.set(second)
+    try:
+        change(*args)
+    finally:
+        db.session.registry.set(main)
+    return second
+
+
+def overlap(app, database_url: str, change, *args) -> None:
+    """One transaction runs `change(*args)` and has not committed; another request runs it
+    meanwhile (it must wait for the first's lock: checked), then the first commits."""
+    second = in_another_session(change, *args)
+    other = sa.create_engine(database_url)
+    thread, errors = elsewhere(app, change, *args)
+    try:
+        waiting_for_a_lock(other)
+        second.commit()
+    finally:
+        second.close()
+        thread.join(30)
+        other.dispose()
+    assert not thread.is_alive() and errors == []

@@ -32,7 +32,7 @@ from hiring.services import agreement_stats
 from hiring.services.calibration_job import fit
 from hiring.services.derived_work import scorecards_changed
 from tests.access import client_for
-from tests.races import elsewhere, waiting_for_a_lock
+from tests.races import elsewhere, in_another_session, overlap, waiting_for_a_lock
 from tests.scale_data import EVIDENCE, panel_of, requisition_with
 
 CANDIDATES = 10
@@ -497,16 +497,14 @@ def test_two_overlapping_changes_bump_the_generation_twice(
     requisition, ids, rating, visible = race_world(people)
     manager = people["hiring_manager"]
     generation = db.session.get(AgreementSnapshot, requisition.id).generation
-    main = db.session()
-    second = db.session.session_factory()
-    db.session.registry.set(second)
-    try:
-        snapshot = second.get(ScoreSnapshot, ids[3])
-        snapshot.dimensions = copy.deepcopy(second.get(ScoreSnapshot, ids[4]).dimensions)
-        second.flush()
-        agreement_stats.mark_stale(requisition.id)  # B: not committed yet
-    finally:
-        db.session.registry.set(main)
+
+    def change_b():  # not committed yet
+        copied = db.session.get(ScoreSnapshot, ids[4]).dimensions
+        db.session.get(ScoreSnapshot, ids[3]).dimensions = copy.deepcopy(copied)
+        db.session.flush()
+        agreement_stats.mark_stale(requisition.id)
+
+    second = in_another_session(change_b)
 
     other = sa.create_engine(database_url)
     thread, errors = elsewhere(app, agreement_stats.mark_stale, requisition.id)
@@ -540,25 +538,8 @@ def test_two_first_changes_of_a_requisition_at_once(app, people, backend, databa
     postgres_only(backend)
     requisition = requisition_with(people, 3, panel_of(3), rating=agreeing)
     assert db.session.get(AgreementSnapshot, requisition.id) is None
-    main = db.session()
-    second = db.session.session_factory()
-    db.session.registry.set(second)
-    try:
-        agreement_stats.mark_stale(requisition.id)  # inserts the row, not committed
-    finally:
-        db.session.registry.set(main)
     db.session.commit()
-
-    other = sa.create_engine(database_url)
-    thread, errors = elsewhere(app, agreement_stats.mark_stale, requisition.id)
-    try:
-        waiting_for_a_lock(other)  # it waits for the uncommitted row
-        second.commit()
-    finally:
-        second.close()
-        thread.join(30)
-        other.dispose()
-    assert not thread.is_alive() and errors == []
+    overlap(app, database_url, agreement_stats.mark_stale, requisition.id)
     db.session.expire_all()
     row = db.session.get(AgreementSnapshot, requisition.id)
     assert row.stale and row.generation == 2

@@ -6,39 +6,11 @@ the row's key."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
 from hiring.extensions import db
 from hiring.models import PacketRender
 from hiring.packets import queue
-from tests.races import elsewhere, waiting_for_a_lock
-
-
-def in_another_session(change, *args):
-    """`change(*args)` in a second session of this thread, left uncommitted: returns it."""
-    main, second = db.session(), db.session.session_factory()
-    db.session.registry.set(second)
-    try:
-        change(*args)
-    finally:
-        db.session.registry.set(main)
-    return second
-
-
-def overlap(app, database_url, candidate_id: int) -> None:
-    """One request marks the packet and has not committed; another marks it meanwhile (it
-    must wait for the first), then the first commits."""
-    second = in_another_session(queue.mark, candidate_id, False)
-    other = sa.create_engine(database_url)
-    thread, errors = elsewhere(app, queue.mark, candidate_id, False)
-    try:
-        waiting_for_a_lock(other)
-        second.commit()
-    finally:
-        second.close()
-        thread.join(30)
-        other.dispose()
-    assert not thread.is_alive() and errors == []
+from tests.races import overlap
 
 
 @pytest.fixture
@@ -53,7 +25,7 @@ def test_two_overlapping_requests_get_two_generations(postgres_only, app, people
     queue.mark(candidate_id, only_if_complete=False)
     db.session.commit()
     assert db.session.get(PacketRender, candidate_id).generation == 1
-    overlap(app, database_url, candidate_id)
+    overlap(app, database_url, queue.mark, candidate_id, False)
     db.session.expire_all()
     assert db.session.get(PacketRender, candidate_id).generation == 3
 
@@ -62,7 +34,7 @@ def test_two_first_requests_at_once(postgres_only, app, people, loop, database_u
     candidate_id = loop["candidate"].id
     db.session.commit()
     assert db.session.get(PacketRender, candidate_id) is None
-    overlap(app, database_url, candidate_id)
+    overlap(app, database_url, queue.mark, candidate_id, False)
     db.session.expire_all()
     row = db.session.get(PacketRender, candidate_id)
     assert row.generation == 2 and row.state == "waiting"  # the loop is not complete
