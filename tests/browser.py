@@ -1,7 +1,10 @@
 """A live server in a thread and headless Debian Chromium driven by Playwright.
 
 One Chromium serves the whole run (starting it costs seconds): `chromium()` lends it to a
-test, which gets fresh contexts (own cookies and storage) that are closed afterwards.
+test, which gets fresh contexts (own cookies and storage) that are closed afterwards. It is
+Debian's headless shell when installed (tools/ensure-chromium.sh): the same engine without
+the desktop browser around it, which took half the CPU for the same tests here (9.5 s
+against 21 s); else the full browser.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from contextlib import contextmanager
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM") or next(
+    (path for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
+     if os.path.exists(path)), "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run",
          "--disable-dev-shm-usage"]
