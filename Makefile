@@ -54,9 +54,12 @@ demo-reset: migrate
 # One pytest worker per core, at most 4 (pytest-xdist; tests/conftest.py gives each worker
 # its own PostgreSQL database; each worker holds a Chromium and a few connections, so a
 # many-core machine does not start dozens). PYTEST_ARGS="-n 0" runs in one process.
+# Bytecode caches stay on for the run (__pycache__, ignored by git): where the environment
+# turns them off (PYTHONDONTWRITEBYTECODE), each worker and each of the suite's app processes
+# compiled the app from source again, and pytest rewrote every test module in every worker.
 test: $(VENV)/.installed-dev
 	@sh tools/ensure-chromium.sh
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n auto --maxprocesses 4 --dist worksteal $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

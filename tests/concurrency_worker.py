@@ -7,6 +7,19 @@ import time
 _start_together = None
 
 
+def _import_the_app() -> None:
+    """This module is preloaded by the fork server the workers are forked from. create_app
+    imports the views, forms and commands only when called, so one app made here leaves
+    them imported once for all eight workers, where each worker imported them again (about
+    a third of their CPU)."""
+    from tests.conftest import make_app
+
+    make_app("sqlite://")
+
+
+_import_the_app()
+
+
 def wait_for_the_others(barrier) -> None:
     """Pool initializer: keep the barrier that lines the workers up before their first save."""
     global _start_together
