@@ -10,12 +10,15 @@ Every test app's clock starts at CLOCK_START: no test depends on the real date.
 
 from __future__ import annotations
 
+import functools
 import gc
+import inspect
 import os
 import shutil
 import tempfile
 import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -371,22 +374,42 @@ def empty_database() -> None:
     """Delete every row (the schema stays), ready for the next test."""
     db.session.remove()
     with db.engine.begin() as conn:
-        # The audit log refuses deletes; tests clear it the way the purge path does, by
-        # lifting the guard for this transaction only (hiring/services/audit_chain.py).
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT set_config('hiring.audit_purge', 'on', true)"))
-        else:
-            conn.execute(sa.text("INSERT INTO audit_purge_flag (id) VALUES (1)"))
-        conn.execute(sa.text("DELETE FROM audit_event"))
-        deletes = [f'DELETE FROM "{table.name}"'  # noqa: S608 - our own table names
-                   for table in reversed(db.metadata.sorted_tables)]
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("; ".join(deletes))  # one round trip, not one per table
-        else:
-            for delete in deletes:
-                conn.exec_driver_sql(delete)
+        _delete_every_row(conn)
     if not _is_shared(db.engine):
         db.engine.dispose()
+
+
+_SEQUENCES: dict[str, list[str]] = {}
+
+
+def _sequences(conn) -> list[str]:
+    """The database's id sequences (the schema is made once per run, so read once)."""
+    key = _url_key(conn.engine.url)
+    if key not in _SEQUENCES:
+        _SEQUENCES[key] = list(conn.scalars(sa.text(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")))
+    return _SEQUENCES[key]
+
+
+def _delete_every_row(conn) -> None:
+    """Every row goes, and PostgreSQL's id sequences start again, as SQLite's ids do in an
+    emptied table: a test gets the same ids on both databases, whatever ran before it."""
+    # The audit log refuses deletes; tests clear it the way the purge path does, by
+    # lifting the guard for this transaction only (hiring/services/audit_chain.py).
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT set_config('hiring.audit_purge', 'on', true)"))
+    else:
+        conn.execute(sa.text("INSERT INTO audit_purge_flag (id) VALUES (1)"))
+    conn.execute(sa.text("DELETE FROM audit_event"))
+    deletes = [f'DELETE FROM "{table.name}"'  # noqa: S608 - our own table names
+               for table in reversed(db.metadata.sorted_tables)]
+    if conn.dialect.name == "postgresql":
+        restart = "SELECT " + ", ".join(f"setval('\"{name}\"', 1, false)"
+                                        for name in _sequences(conn))
+        conn.exec_driver_sql("; ".join([*deletes, restart]))  # one round trip, not one each
+    else:
+        for delete in deletes:
+            conn.exec_driver_sql(delete)
 
 
 @pytest.fixture
@@ -489,82 +512,169 @@ def csrf_for(client) -> str:
 
 
 class _SavedWorlds:
-    """Worlds a fixture built through the services, saved as rows and put back for the next
-    test that asks for the same fixture on the same database, instead of built again (the
-    `loop` fixture, 330 uses, cost 46 ms of CPU each, mostly two real submissions).
+    """Worlds that tests build through the services, saved as rows after a build and put
+    back for a later test that builds the same world on the same database (the `loop`
+    fixture's two real submissions cost 46 ms of CPU in each of 330 tests).
 
-    What is put back is exactly what the build committed: every row of every table (the
-    audit chain, score snapshots and queue marks included), under the same ids, with the
-    test app's clock carried on from where the build's ended. It is put back only when the
-    database holds what it held before the build (row counts of every table), and only with
-    background jobs off: a build with jobs on also queues work that rows cannot replay.
-    Anything else builds anew, as before."""
+    A world is put back only where its build would start from exactly what a saved build
+    started from: every row of every table equal, ids included (empty_database makes ids
+    the same on both databases), except what differs between two equal builds by design:
+    timestamps (the clock runs) and password hashes (salted). What is put back is exactly
+    what that build committed (the audit chain, score snapshots and queue marks included)
+    under the same ids, with PostgreSQL's id sequences where the build left them and the
+    test app's clock carried on from where the build's ended; objects the test already
+    holds (its people) stay in its session and read the restored rows. Only with background
+    jobs off: a build with jobs on also queues work that rows cannot replay. Anything else
+    builds, as before."""
 
     def __init__(self) -> None:
-        self._saved: dict[tuple[str, str], dict] = {}
+        self._saved: dict[tuple, dict] = {}
+        self.built, self.restored = Counter(), Counter()  # by world: what a run did
 
-    def build_or_restore(self, name: str, people: dict, build) -> dict:
+    def build_or_restore(self, key: tuple, build):
         from flask import current_app
 
         app = current_app._get_current_object()
         if app.config.get("BACKGROUND_JOBS") != "off":
             return build()
-        key = (_url_key(app.config["SQLALCHEMY_DATABASE_URI"]), name)
         db.session.commit()
-        before = self._row_counts()
-        saved = self._saved.get(key)
-        if saved is not None and saved["before"] == before:
-            return self._restore(app, saved, people)
+        with db.engine.connect() as conn:
+            before = repr(_comparable(_rows(conn)))
+        world_key = (_url_key(app.config["SQLALCHEMY_DATABASE_URI"]), *key, before)
+        saved = self._saved.get(world_key)
+        if saved is not None:
+            self.restored[key[:2]] += 1
+            return self._restore(app, saved)
+        self.built[key[:2]] += 1
         world = build()
-        if saved is None:
-            self._saved[key] = self._capture(app, before, world, people)
+        captured = self._capture(app, world)
+        if captured is not None:
+            self._saved[world_key] = captured
         return world
 
     @staticmethod
-    def _row_counts() -> tuple[int, ...]:
-        counts = sa.union_all(*(sa.select(sa.literal(i), sa.func.count()).select_from(table)
-                                for i, table in enumerate(db.metadata.sorted_tables)))
-        return tuple(count for _, count in sorted(db.session.execute(counts).all()))
-
-    @staticmethod
-    def _capture(app, before, world: dict, people: dict) -> dict:
+    def _capture(app, world) -> dict | None:
+        refs = _refs(world)
+        if refs is None:
+            return None
         db.session.commit()
         started = app.extensions.get("clock_started")
-        rows = {}
         with db.engine.connect() as conn:
-            for table in db.metadata.sorted_tables:
-                columns = list(table.columns)
-                rows[table.name] = [
-                    {column.key: value for column, value in zip(columns, row, strict=True)}
-                    for row in conn.execute(sa.select(*columns))]
-        return {
-            "before": before, "rows": rows,
-            "clock": None if started is None else time.monotonic() - started,
-            "world": {k: (type(v), sa.inspect(v).identity) for k, v in world.items()},
-            "people": {k: sa.inspect(v).identity for k, v in people.items()},
-        }
+            rows = _rows(conn)
+            sequences = (conn.execute(sa.text(
+                "SELECT sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()
+                if conn.dialect.name == "postgresql" else [])
+        return {"rows": rows, "sequences": sequences, "world": refs,
+                "clock": None if started is None else time.monotonic() - started}
 
     @staticmethod
-    def _restore(app, saved: dict, people: dict) -> dict:
-        from hiring.models import User
-
-        empty_database()
+    def _restore(app, saved: dict):
+        db.session.commit()
         with db.engine.begin() as conn:
+            _delete_every_row(conn)
             for table in db.metadata.sorted_tables:
-                if saved["rows"][table.name]:
+                if table.name in saved["rows"]:
                     conn.execute(table.insert(), saved["rows"][table.name])
+            if saved["sequences"]:
+                conn.execute(sa.text("SELECT " + ", ".join(
+                    f"setval('\"{name}\"', {int(value)})"
+                    for name, value in saved["sequences"])))
+        db.session.expire_all()
         if saved["clock"] is not None:  # never backwards: the people were made just now
             started = time.monotonic() - saved["clock"]
             app.extensions["clock_started"] = min(
                 started, app.extensions.get("clock_started", started))
-        for key, identity in saved["people"].items():
-            people[key] = db.session.get(User, identity)
-        world = {k: db.session.get(cls, identity) for k, (cls, identity) in saved["world"].items()}
+        world = _objects(saved["world"])
         db.session.commit()  # as a build ends: no transaction (on SQLite, no lock) held
         return world
 
 
+def _rows(conn) -> dict[str, list[dict]]:
+    """The rows of every non-empty table, by primary key."""
+    tables = db.metadata.sorted_tables
+    counts = conn.execute(sa.union_all(*(
+        sa.select(sa.literal(i), sa.func.count()).select_from(table)
+        for i, table in enumerate(tables)))).all()
+    rows = {}
+    for i, count in sorted(counts):
+        if count:
+            table = tables[i]
+            columns = list(table.columns)
+            rows[table.name] = [
+                {column.key: value for column, value in zip(columns, row, strict=True)}
+                for row in conn.execute(sa.select(*columns)
+                                        .order_by(*table.primary_key.columns))]
+    return rows
+
+
+def _comparable(rows: dict[str, list[dict]]) -> dict:
+    """`rows` without what differs between two equal builds: timestamps and salted hashes."""
+    skip = {(table.name, column.key) for table in db.metadata.sorted_tables
+            for column in table.columns
+            if _is_timestamp(column.type) or column.key == "password_hash"}
+    return {name: [{k: v for k, v in row.items() if (name, k) not in skip} for row in table]
+            for name, table in rows.items()}
+
+
+def _is_timestamp(column_type) -> bool:
+    return isinstance(getattr(column_type, "impl", column_type), sa.DateTime)
+
+
+class _Ref(tuple):
+    """A saved world's model object: its class and primary key."""
+
+
+def _refs(value):
+    """`value` with each model object replaced by a _Ref; None if it holds anything else
+    that cannot be rebuilt after a restore."""
+    if isinstance(value, dict):
+        items = {k: _refs(v) for k, v in value.items()}
+        return None if any(v is None and value[k] is not None for k, v in items.items()) \
+            else items
+    if isinstance(value, list | tuple):
+        items = [_refs(v) for v in value]
+        if any(r is None and v is not None for r, v in zip(items, value, strict=True)):
+            return None
+        return type(value)(items)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if inspect.isfunction(value) and "<locals>" not in value.__qualname__:
+        return f"{value.__module__}.{value.__qualname__}"  # a module's function: by name
+    state = sa.inspect(value, raiseerr=False)
+    if state is None or getattr(state, "identity", None) is None:
+        return None
+    return _Ref((type(value), state.identity))
+
+
+def _objects(value):
+    if isinstance(value, _Ref):
+        return db.session.get(value[0], value[1])
+    if isinstance(value, dict):
+        return {k: _objects(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_objects(v) for v in value)
+    return value
+
+
 SAVED_WORLDS = _SavedWorlds()
+
+
+def saved_world(build):
+    """For a function that builds a world through the services: the first call on each
+    database builds it, a later call with equal arguments that finds what the first found
+    puts the same rows back (_SavedWorlds). Arguments are compared by value, model objects
+    by class and key; an argument of any other kind always builds."""
+
+    def wrapper(*args, **kwargs):
+        arguments = _refs([list(args), sorted(kwargs.items())])
+        if arguments is None:
+            return build(*args, **kwargs)
+        return SAVED_WORLDS.build_or_restore(
+            (build.__module__, build.__qualname__, repr(arguments)),
+            lambda: build(*args, **kwargs))
+
+    return functools.wraps(build)(wrapper)
 
 
 @pytest.fixture
@@ -573,10 +683,11 @@ def loop(app, people):
     iv@ (focus: first two dimensions), hm@ (also interviewing: blind until submitting),
     peer@ (already submitted), plus a spare interview; and a second requisition owned by
     another hiring manager. Built once per database and worker, then put back
-    (_SavedWorlds)."""
-    return SAVED_WORLDS.build_or_restore("loop", people, lambda: _build_loop(people))
+    (saved_world)."""
+    return _build_loop(people)
 
 
+@saved_world
 def _build_loop(people: dict) -> dict:
     from datetime import UTC, datetime
 

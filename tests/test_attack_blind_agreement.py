@@ -32,6 +32,7 @@ from hiring.services import agreement_stats
 from hiring.services.calibration_job import fit
 from hiring.services.derived_work import scorecards_changed
 from tests.access import client_for
+from tests.conftest import saved_world
 from tests.races import elsewhere, in_another_session, overlap, waiting_for_a_lock
 from tests.scale_data import EVIDENCE, panel_of, requisition_with
 
@@ -59,6 +60,7 @@ def planted_with(owed: dict[int, object]):
     return rating
 
 
+@saved_world
 def build(people, rating, panel=None, title: str = "Scale", candidates: int = CANDIDATES):
     panel = panel if panel is not None else panel_of(3)
     requisition = requisition_with(people, candidates, panel, title=title, rating=rating)

@@ -12,10 +12,11 @@ from hiring.extensions import db
 from hiring.models import Candidate, Decision, Interview, Requisition, User
 from hiring.services.scorecards import ScorecardInput, get_or_create, save
 from tests.access import client_for
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, saved_world
 from tests.test_debrief import EVIDENCE, ten_dimension_template
 
 
+@saved_world
 def panel_history(people):
     """Two candidates, ten dimensions, three interviewers rating 4 / 2 / 3 everywhere: each
     has 20 compared ratings; the effects are +-1 x 20/(20 + 5) = +-0.80 and 0."""

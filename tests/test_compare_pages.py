@@ -13,6 +13,7 @@ from sqlalchemy import select
 from hiring.extensions import db
 from hiring.models import AgreementSnapshot, Candidate, Interview
 from tests.access import client_for
+from tests.conftest import saved_world
 from tests.scale_data import panel_of, requisition_with
 
 
@@ -28,6 +29,7 @@ def names_in(html: str) -> list[str]:
     return re.findall(r"Scale Candidate (\d+)", html)
 
 
+@saved_world
 def build(people, count: int):
     req = requisition_with(people, count, panel_of(3), rating=first_dimension_grows)
     return req, req.template.dimensions[0].id

@@ -16,7 +16,7 @@ from hiring.models import AuditEvent, Candidate, Decision, Interview, Requisitio
 from hiring.services.blueprints import store_blueprint
 from hiring.services.scorecards import ScorecardInput, amend, get_or_create, save
 from tests.access import client_for
-from tests.conftest import PASSWORD, csrf_for
+from tests.conftest import PASSWORD, csrf_for, saved_world
 
 EVIDENCE = "Gave a specific, detailed example with the measured outcome and lessons."
 
@@ -47,6 +47,7 @@ def ten_dimension_template():
     return store_blueprint(parse_text(html, "big-role.html")).template
 
 
+@saved_world
 def big_loop(people, interviewers: int, candidates: int = 2):
     template = ten_dimension_template()
     panel = [User(email=f"p{i}@example.com", name=f"Panelist {i}", role="interviewer",

@@ -17,7 +17,7 @@ from hiring.models import Candidate, Interview, Requisition, User
 from hiring.services.blueprints import store_blueprint
 from hiring.services.scorecards import ScorecardInput, get_or_create, save
 from tests.access import client_for
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, saved_world
 
 EVIDENCE = "Gave a specific, detailed example with the measured outcome and lessons."
 HTML = ("<h1>Edge Role: Role Blueprint</h1><h2>Hiring Evaluation Criteria</h2>"
@@ -28,6 +28,7 @@ HTML = ("<h1>Edge Role: Role Blueprint</h1><h2>Hiring Evaluation Criteria</h2>"
         "<td>exceeds</td><td>100%</td></tr></table>")
 
 
+@saved_world
 def edge_loop(people):
     template = store_blueprint(parse_text(HTML, "edge-role.html")).template
     [dim] = template.dimensions
