@@ -337,6 +337,15 @@ def pytest_configure(config):
         config._hiring_renders = os.environ[RENDERS_FOLDER]
 
 
+def pytest_collection_modifyitems(config, items):
+    """The longest tests (marked slow or browser, up to 17 s each) run first: the README
+    commands, started last by chance, kept one worker busy for 16 s after the other had
+    run out of tests. First, the workers even out on the short tests at the end. The order
+    is otherwise the collected one."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None
+               and item.get_closest_marker("browser") is None)
+
+
 def pytest_collection_finish(session):
     """The collected tests and everything imported live for the whole run: frozen, the
     cyclic garbage collector stops walking them, and it runs less often (the default, every
