@@ -634,22 +634,23 @@ class _Ref(tuple):
     """A saved world's model object: its class and primary key."""
 
 
-def _refs(value):
-    """`value` with each model object replaced by a _Ref; None if it holds anything else
-    that cannot be rebuilt after a restore."""
-    if isinstance(value, dict):
-        items = {k: _refs(v) for k, v in value.items()}
+def _refs(value, functions: bool = False):
+    """`value` with each model object replaced by a _Ref (and, in arguments, each function
+    of a module by its name); None if it holds anything else, which could not be rebuilt
+    after a restore or compared with a later call's."""
+    if type(value) is dict:
+        items = {k: _refs(v, functions) for k, v in value.items()}
         return None if any(v is None and value[k] is not None for k, v in items.items()) \
             else items
-    if isinstance(value, list | tuple):
-        items = [_refs(v) for v in value]
+    if type(value) in (list, tuple):
+        items = [_refs(v, functions) for v in value]
         if any(r is None and v is not None for r, v in zip(items, value, strict=True)):
             return None
         return type(value)(items)
-    if value is None or isinstance(value, str | int | float | bool):
+    if value is None or type(value) in (str, int, float, bool):
         return value
-    if inspect.isfunction(value) and "<locals>" not in value.__qualname__:
-        return f"{value.__module__}.{value.__qualname__}"  # a module's function: by name
+    if functions and inspect.isfunction(value) and "<locals>" not in value.__qualname__:
+        return f"{value.__module__}.{value.__qualname__}"
     state = sa.inspect(value, raiseerr=False)
     if state is None or getattr(state, "identity", None) is None:
         return None
@@ -676,7 +677,7 @@ def saved_world(build):
     by class and key; an argument of any other kind always builds."""
 
     def wrapper(*args, **kwargs):
-        arguments = _refs([list(args), sorted(kwargs.items())])
+        arguments = _refs([list(args), sorted(kwargs.items())], functions=True)
         if arguments is None:
             return build(*args, **kwargs)
         return SAVED_WORLDS.build_or_restore(
