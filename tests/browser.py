@@ -29,7 +29,8 @@ _shared: dict = {}
 def require_chromium() -> None:
     if os.path.exists(CHROMIUM) or shutil.which("chromium"):
         return
-    message = "Chromium missing: run `sudo apt-get install chromium` (make test does as root)"
+    message = ("Chromium missing: run `sudo apt-get install chromium chromium-headless-shell` "
+               "(make test does as root)")
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)

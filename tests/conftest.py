@@ -671,9 +671,9 @@ SAVED_WORLDS = _SavedWorlds()
 
 
 def saved_world(build):
-    """For a function that builds a world through the services: the first call on each
-    database builds it, a later call with equal arguments that finds what the first found
-    puts the same rows back (_SavedWorlds). Arguments are compared by value, model objects
+    """For a function that builds a world through the services: a call builds it and saves
+    its rows; a later call on the same database, with equal arguments, that starts from
+    what a saved build started from puts those rows back (_SavedWorlds). Arguments are compared by value, model objects
     by class and key; an argument of any other kind always builds."""
 
     def wrapper(*args, **kwargs):
