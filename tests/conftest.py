@@ -356,7 +356,13 @@ def pytest_collection_finish(session):
     gc.set_threshold(50_000, 20, 100)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_unconfigure(config):
+    # pytest ends each process with a full garbage collection (to report exceptions raised
+    # in finalizers): after a run of ORM work, about 2 s per worker on a slow machine, at the
+    # very end of the run. What is still alive now lives until the process exits: frozen,
+    # it is not walked; garbage made by the tests was collected as they ran.
+    gc.freeze()
     folder = getattr(config, "_hiring_renders", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
