@@ -29,12 +29,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-# Migrate, import the bundled blueprints, and create the first admin when there is none.
+# Migrate, refresh stale stored scores, import the bundled blueprints, and create the first
+# admin when there is none: `flask setup`, one process for the four steps.
 migrate: $(VENV)/.installed
-	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask db upgrade
-	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask snapshots refresh
-	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask seed
-	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask users bootstrap
+	HIRING_ENV=$${HIRING_ENV:-development} $(BIN)/flask setup
 
 # With REDIS_URL set, a packet worker (RQ) runs alongside the server and stops with it;
 # without it, packets render on a thread inside the server.

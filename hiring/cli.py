@@ -80,6 +80,24 @@ def seed_command() -> None:
     click.echo(f"Blueprints: {len(results)} checked, {created} new template version(s).")
 
 
+@click.command("setup")
+@click.pass_context
+def setup_command(ctx: click.Context) -> None:
+    """Make the database ready to serve, in one process (what `make run` does): migrate,
+    recompute stored scores missing or from an older formula, import the bundled
+    blueprints, and create the first admin when there are no users. Each step is the
+    command of its name, and safe to run again."""
+    from flask_migrate import upgrade
+
+    from .cli_scale import refresh_command
+    from .cli_users import bootstrap_command
+
+    upgrade()
+    ctx.invoke(refresh_command, everything=False)
+    ctx.invoke(seed_command)
+    ctx.invoke(bootstrap_command)
+
+
 @click.command("demo")
 @click.option("--candidates", default=4, show_default=True, type=click.IntRange(1, 5000),
               help="Candidates per requisition, each with a full loop of submitted "
@@ -128,6 +146,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(blueprints_cli)
     app.cli.add_command(seed_command)
+    app.cli.add_command(setup_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(packets_cli)
