@@ -4,26 +4,26 @@ shared section logic (hiring.core.blueprint_sections)."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from bs4 import BeautifulSoup
-
 from .blueprint import BlueprintError, ParsedBlueprint
-from .blueprint_sections import parse_article
-from .formats import html_page, markdown, wordpress_json
 
 __all__ = ["FORMATS", "BlueprintError", "parse_file", "parse_text"]
 
-# file suffix -> reader(raw text, file name) -> (title, link, article HTML)
+# file suffix -> the module in hiring.core.formats whose read(raw text, file name) returns
+# (title, link, article HTML). Readers and the HTML parser are imported on first use: they
+# bring BeautifulSoup, soupsieve and markdown-it, a sixth of the start-up of every process
+# (web worker, CLI command, packet worker) that never parses a blueprint.
 Reader = Callable[[str, str], tuple[str, str, str]]
-FORMATS: dict[str, Reader] = {
-    ".json": wordpress_json.read,
-    ".html": html_page.read,
-    ".htm": html_page.read,
-    ".md": markdown.read,
-    ".markdown": markdown.read,
+FORMATS: dict[str, str] = {
+    ".json": "wordpress_json",
+    ".html": "html_page",
+    ".htm": "html_page",
+    ".md": "markdown",
+    ".markdown": "markdown",
 }
 
 
@@ -40,15 +40,20 @@ def parse_file(path: str | Path) -> ParsedBlueprint:
 
 
 def parse_text(raw: str, source_name: str) -> ParsedBlueprint:
+    from bs4 import BeautifulSoup
+
+    from .blueprint_sections import parse_article
+
     title, link, html = reader_for(raw, source_name)(raw, source_name)
     return parse_article(BeautifulSoup(html, "html.parser"), title, link, source_name)
 
 
 def reader_for(raw: str, name: str) -> Reader:
     """By the file's suffix; without a known one, by what the text looks like."""
-    reader = FORMATS.get(Path(name).suffix.lower())
-    if reader is not None:
-        return reader
+    return _reader(FORMATS.get(Path(name).suffix.lower()) or _format_of(raw, name))
+
+
+def _format_of(raw: str, name: str) -> str:
     head = raw.lstrip()[:200].lower()
     if head.startswith(("{", "[")):
         return FORMATS[".json"]
@@ -57,3 +62,7 @@ def reader_for(raw: str, name: str) -> Reader:
     if re.search(r"^#{1,6}\s", raw, re.MULTILINE):
         return FORMATS[".md"]
     raise BlueprintError(name, "not a JSON, HTML or Markdown blueprint")
+
+
+def _reader(module: str) -> Reader:
+    return importlib.import_module(f"{__package__}.formats.{module}").read
