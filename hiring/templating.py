@@ -13,6 +13,7 @@ from wtforms.widgets.core import clean_key
 
 from .chart_svg import chart_svg, chart_title
 from .clock import utcnow
+from .core.text import web_link
 from .core.vocabulary import Band, Stage, UserRole, Vote, label_of
 from .core.wording import agreement_words
 
@@ -30,18 +31,6 @@ def fmt_minutes(low: int | None, high: int | None) -> str:
 
 def fmt_datetime(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
-
-
-def web_link(value: str | None) -> str | None:
-    """The URL if it is an absolute http(s) link, else None: a blueprint imported from
-    anywhere may carry `javascript:` or `data:` links, which must never become an href."""
-    from urllib.parse import urlsplit
-
-    text = (value or "").strip()
-    if not text or any(ord(c) < 33 for c in text):
-        return None
-    parts = urlsplit(text)
-    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def vote_label(value: int | None, default: str = "Not given") -> str:

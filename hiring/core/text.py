@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 _SPACE = re.compile(r"\s+")
 
@@ -46,3 +47,17 @@ def search_key(text: str | None) -> str:
     """The form names and emails are searched in: NFKC, casefolded, spaces collapsed, so a
     prefix match is case-insensitive and the same on every database."""
     return clean(unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def web_link(value: str | None) -> str | None:
+    """The text if it is an absolute http(s) link, else None: a blueprint imported from
+    anywhere, or a link typed into a form, may be a `javascript:` or `data:` URL, which must
+    never become an href."""
+    text = (value or "").strip()
+    if not text or any(ord(c) < 33 for c in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None

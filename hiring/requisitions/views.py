@@ -18,7 +18,7 @@ from ..models import (
     WeightAdjustment,
 )
 from ..pagination import count_by, paginate
-from ..policy import authorize, requires
+from ..policy import authorize, blinded, requires
 from ..services import requisitions as service
 from ..services.blueprints import latest_templates
 from ..services.errors import DomainError
@@ -189,7 +189,8 @@ def new_candidate(requisition_id: int):
     if form.validate_on_submit():
         try:
             candidate = service.add_candidate(requisition, form.name.data, form.email.data,
-                                              form.stage.data, form.notes.data, actor=_actor())
+                                              form.stage.data, form.notes.data, actor=_actor(),
+                                              materials_url=form.materials_url.data)
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -205,10 +206,14 @@ def edit_candidate(candidate_id: int):
     candidate = _get(Candidate, candidate_id)
     authorize("requisitions.manage", candidate)
     form = CandidateForm(obj=candidate)
+    if blinded(current_user, candidate):
+        del form.stage  # a decision sets the stage: hidden until they submit (and kept)
     if form.validate_on_submit():
         try:
             service.update_candidate(candidate, form.name.data, form.email.data,
-                                     form.stage.data, form.notes.data, actor=_actor())
+                                     form.stage.data if "stage" in form else None,
+                                     form.notes.data, actor=_actor(),
+                                     materials_url=form.materials_url.data)
         except DomainError as exc:
             _refused(form, exc)
         else:

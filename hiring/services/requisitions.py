@@ -15,6 +15,7 @@ from sqlalchemy import select
 from ..audit import record
 from ..core.plan import LoopPlan, PlanDimension, PlanSlot
 from ..core.plan import plan_loop as core_plan_loop
+from ..core.text import web_link
 from ..core.vocabulary import TOLERANCE, Stage, UserRole
 from ..extensions import db
 from ..models import (
@@ -28,6 +29,7 @@ from ..models import (
     User,
     WeightAdjustment,
 )
+from ..policy_rules import blinded
 from .derived_work import (
     packet_content_changed,
     requisition_changed,
@@ -84,7 +86,9 @@ def _check_requisition(data: RequisitionInput) -> None:
 
 
 REQUISITION_FIELDS = ("title", "team", "hiring_manager_id", "status")
-CANDIDATE_FIELDS = ("name", "email", "notes")  # personal data: audited by name only
+# personal data: audited by name only
+CANDIDATE_FIELDS = ("name", "email", "notes", "materials_url")
+MATERIALS_URL_MAX = 1000
 
 
 def _changes(obj, after: dict) -> dict[str, list]:
@@ -158,19 +162,29 @@ def change_weights(requisition: Requisition, weights: dict[int, float], rational
     return len(changes)
 
 
-def _check_candidate(name: str, stage: str) -> None:
+def _check_candidate(name: str, stage: str, materials_url: str) -> str:
+    """The checked materials link (trimmed; "" for none)."""
     if not (name or "").strip():
         raise Invalid.on("name", "Give the candidate's name.")
     if stage not in {s.value for s in Stage}:
         raise Invalid.on("stage", "Choose a stage from the list.")
+    link = (materials_url or "").strip()
+    if len(link) > MATERIALS_URL_MAX:
+        raise Invalid.on("materials_url",
+                         f"Keep the link under {MATERIALS_URL_MAX:,} characters.")
+    if link and web_link(link) is None:
+        # the kit makes it a link: never a javascript: or data: URL
+        raise Invalid.on("materials_url", "Give a link starting with http:// or https://.")
+    return link
 
 
 def add_candidate(requisition: Requisition, name: str, email: str = "",
-                  stage: str = Stage.APPLIED, notes: str = "", *, actor: User) -> Candidate:
-    _check_candidate(name, stage)
+                  stage: str = Stage.APPLIED, notes: str = "", *, actor: User,
+                  materials_url: str = "") -> Candidate:
+    materials_url = _check_candidate(name, stage, materials_url)
     with transaction():
         candidate = Candidate(requisition=requisition, name=name, email=email or "",
-                              stage=stage, notes=notes or "")
+                              stage=stage, notes=notes or "", materials_url=materials_url)
         db.session.add(candidate)
         db.session.flush()
         record("candidate_created", actor=actor, target=f"candidate:{candidate.id}",
@@ -180,13 +194,18 @@ def add_candidate(requisition: Requisition, name: str, email: str = "",
     return candidate
 
 
-def update_candidate(candidate: Candidate, name: str, email: str, stage: str,
-                     notes: str, *, actor: User) -> None:
+def update_candidate(candidate: Candidate, name: str, email: str, stage: str | None,
+                     notes: str, *, actor: User, materials_url: str = "") -> None:
     """A stage move is its own `stage_changed` event (hidden, like decisions, from readers
-    blind to the candidate); the other fields are named, never quoted."""
-    _check_candidate(name, stage)
+    blind to the candidate); the other fields are named, never quoted. An editor who still
+    owes a scorecard on the candidate neither sees the stage (a decision sets it) nor moves
+    it: their `stage` is ignored (None from their form), and nothing tells them what it is."""
+    if stage is None or blinded(actor, candidate):
+        stage = candidate.stage
+    materials_url = _check_candidate(name, stage, materials_url)
     fields = sorted(_changes(candidate, {"name": name, "email": email or "",
-                                         "notes": notes or ""}))
+                                         "notes": notes or "",
+                                         "materials_url": materials_url}))
     target = f"candidate:{candidate.id}"
     with transaction():
         if stage != candidate.stage:
@@ -197,6 +216,7 @@ def update_candidate(candidate: Candidate, name: str, email: str, stage: str,
             record("candidate_changed", actor=actor, target=target,
                    details={"fields": fields})
         candidate.name, candidate.email = name, email or ""
+        candidate.materials_url = materials_url
         moved = stage != candidate.stage
         candidate.stage, candidate.notes = stage, notes or ""
         if fields or moved:

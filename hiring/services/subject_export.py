@@ -100,7 +100,11 @@ def export(candidate_id: int, actor: User | None, via: str = "web",
                                    "scorecard; submit it first or ask another admin")
     record = candidate_record(candidate)
     try:
-        pdf = packet_pdf(build_debrief(candidate))[0] if packet else None
+        # the packet as the exporting admin may read it: rater effects fitted only from
+        # ratings they may see (the debrief page and the download do the same); the CLI
+        # (no actor) is the operator's, fitted from everything
+        viewer = actor.id if actor is not None else None
+        pdf = packet_pdf(build_debrief(candidate, viewer_id=viewer))[0] if packet else None
     except RenderTimeout:
         raise RetentionRefused("the packet took too long to render; try again when the "
                                "server is less busy, or export without the packet "

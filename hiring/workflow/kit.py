@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Response, abort, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..core import ics
+from ..core.text import web_link
 from ..extensions import db
 from ..models import Candidate, Interview, Requisition, TemplateVersion
 from ..models.base import utcnow
 from ..policy import authorize, requires
 from . import bp
-
-
-def web_link(value: str) -> str | None:
-    """The value if it is an http(s) link, else None (so a javascript: URL is never a link)."""
-    parts = urlsplit(value.strip()) if value else None
-    return value.strip() if parts and parts.scheme in ("http", "https") and parts.netloc \
-        else None
 
 
 def load_interview(interview_id: int) -> Interview:
