@@ -39,9 +39,10 @@ def _retention_page(policy_form=None, purge_form=None, code: int = 200):
     return render_template(
         "admin/retention.html", policy=rule,
         policy_form=policy_form or PolicyForm(data={"days": rule.days}),
-        purge_form=purge_form or PurgeForm(formdata=None), due=erasure.due(),
-        # the candidates the viewer still owes a scorecard on: their "why" names a decision
-        blind=set(db.session.scalars(blind_candidate_ids(current_user))),
+        purge_form=purge_form or PurgeForm(formdata=None),
+        due=erasure.due(hidden_from=current_user),
+        # whether the viewer owes a scorecard anywhere (not where: that is not a decision)
+        owes_feedback=db.session.scalar(select(blind_candidate_ids(current_user).exists())),
         holds=retention.held_subjects(), now=retention.now()), code
 
 
@@ -67,7 +68,7 @@ def retention_page():
 def purge():
     form = PurgeForm()
     if form.validate_on_submit():
-        expected = str(len(erasure.due()))
+        expected = str(len(erasure.due(hidden_from=current_user)))
         if form.confirm.data.strip() != expected:
             form.confirm.errors.append(f"{expected} candidate(s) are due now; type {expected} "
                                        "to erase them.")

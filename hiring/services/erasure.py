@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..extensions import db
 from ..models import Candidate, Interview, LegalHold, Notification, Requisition, User
+from ..policy_rules import blind_candidate_ids, blinded
 from . import erasure_outside as outside
 from .retention import (
     RetentionRefused,
@@ -146,6 +147,13 @@ def erase(candidate_id: int, *, reason: str, confirm: str | None, actor: User | 
             subject = "it" if hold.candidate_id else f"requisition {hold.requisition_id}"
             raise RetentionRefused(f"candidate {candidate.id} is under legal hold #{hold.id} "
                                    f"on {subject}; lift the hold first")
+        if actor is not None and blinded(actor, candidate) and not legal_basis:
+            # a final decision restarts the clock: whether (and until when) the period runs
+            # would tell an admin who still owes a scorecard what the decision is
+            raise RetentionRefused(
+                f"you still owe your scorecard on candidate {candidate.id}, so whether it is "
+                "within the retention period is not shown to you; record the legal basis "
+                "for an exception, or ask another admin")
         if not state.expired(when) and not legal_basis:
             period = f"until {state.ends_at:%Y-%m-%d}" if state.ends_at else \
                 f"and its clock has not started ({state.why})"
@@ -177,9 +185,13 @@ class Due:
     why: str
 
 
-def due(when: datetime | None = None) -> list[Due]:
-    """Candidates whose retention period has ended, not erased and not held."""
+def due(when: datetime | None = None, *, hidden_from: User | None = None) -> list[Due]:
+    """Candidates whose retention period has ended, not erased and not held. Without the
+    candidates `hidden_from` still owes a scorecard on: a final decision restarts the clock,
+    so whether such a candidate is due would tell them the decision."""
     when = when or now()
+    hidden = set(db.session.scalars(blind_candidate_ids(hidden_from))) \
+        if hidden_from is not None else set()
     rule = policy()
     held_candidates = set(db.session.scalars(select(LegalHold.candidate_id).where(
         LegalHold.lifted_at.is_(None), LegalHold.candidate_id.is_not(None))))
@@ -192,7 +204,8 @@ def due(when: datetime | None = None) -> list[Due]:
         .order_by(Candidate.id)).all()
     result = []
     for candidate in candidates:
-        if candidate.id in held_candidates or candidate.requisition_id in held_requisitions:
+        if (candidate.id in held_candidates or candidate.requisition_id in held_requisitions
+                or candidate.id in hidden):
             continue
         state = status(candidate, rule, holds=())
         if state.expired(when):
@@ -210,9 +223,11 @@ class Purge:
 
 def purge(*, dry_run: bool = False, actor: User | None = None, via: str = "cli") -> Purge:
     """Apply the policy: erase every candidate whose retention period has ended. Safe to run
-    from cron, twice or at once: each candidate is re-checked under its row lock."""
+    from cron, twice or at once: each candidate is re-checked under its row lock. A person
+    (the web page) purges the candidates they were shown: not those they still owe a
+    scorecard on (see `due`), which the next purge by someone else or by cron erases."""
     when = now()
-    result = Purge(dry_run=dry_run, due=due(when))
+    result = Purge(dry_run=dry_run, due=due(when, hidden_from=actor))
     db.session.rollback()  # the listing's snapshot; each erasure takes its own lock
     if dry_run:
         return result
