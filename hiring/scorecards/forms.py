@@ -94,11 +94,18 @@ def check(form, final: bool) -> bool:
     return ok and not errors
 
 
+def _number(text: str | None) -> int | None:
+    """A rating or vote as typed: ASCII digits only. str.isdigit() also accepts "²" (which
+    int() refuses) and "３" (which int() reads as 3): neither is a choice the form offers."""
+    text = text or ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
 def _read(form) -> tuple[ScorecardInput, dict[str, list[str]]]:
     """The form's values as the service's input; a rating that is not a number is an
     error here (the service only sees numbers)."""
     data = ScorecardInput(
-        overall=int(form.overall.data) if (form.overall.data or "").isdigit() else None,
+        overall=_number(form.overall.data),
         case_notes=form.case_notes.data or "",
         other_concern=form.other_concern.data or "",
     )
@@ -106,11 +113,11 @@ def _read(form) -> tuple[ScorecardInput, dict[str, list[str]]]:
     for dim in form.template.dimensions:
         value = form[f"rating_{dim.id}"].data or NOT_ASSESSED
         evidence = form[f"evidence_{dim.id}"].data or ""
-        if value != NOT_ASSESSED and not value.isdigit():
+        if value != NOT_ASSESSED and _number(value) is None:
             errors[f"rating_{dim.id}"] = [scale_message(form.template)]
             value = NOT_ASSESSED
         if value != NOT_ASSESSED or evidence.strip():
-            data.ratings[dim.id] = (int(value) if value else None, evidence)
+            data.ratings[dim.id] = (_number(value), evidence)
     for signal in form.template.signals:
         if signal.kind == "red_flag":
             if form[f"flag_{signal.id}"].data:

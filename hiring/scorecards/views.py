@@ -286,5 +286,7 @@ def amend_view(scorecard_id: int):
                 flash("Amendment saved; the earlier version is kept." if result else
                       "Nothing changed, so no amendment was recorded.", "success")
                 return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
+        # refused by the form's own checks: the same status as a refusal by the service
+        return _render_form(interview, form, scorecard, status=422, amend_form=reason)
     return _render_form(interview, form, scorecard, amend_form=reason)
 

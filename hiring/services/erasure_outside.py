@@ -97,9 +97,11 @@ def leftovers() -> set[int]:
     from ..packets.build import cache_dir
 
     folder = cache_dir()
-    ids = {int(p.stem) for p in (folder / "by-candidate").glob("*.keys") if p.stem.isdigit()}
+    # ASCII digits only: a stray "candidate-²-g1" would pass isdigit() and crash int()
+    ids = {int(p.stem) for p in (folder / "by-candidate").glob("*.keys")
+           if p.stem.isascii() and p.stem.isdigit()}
     for path in folder.glob("candidate-*-g*"):
         head = path.name.split("-g")[0].removeprefix("candidate-")
-        if head.isdigit():
+        if head.isascii() and head.isdigit():
             ids.add(int(head))
     return ids
