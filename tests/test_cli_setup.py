@@ -11,25 +11,8 @@ from alembic.script import ScriptDirectory
 
 from hiring import create_app
 from hiring.extensions import db
-from tests.conftest import (
-    ROOT,
-    SEED,
-    app_config,
-    create_database,
-    drop_database,
-    require_postgres,
-    run_database_url,
-)
-
-
-def _empty_database(backend: str, tmp_path, request) -> str:
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'setup.db'}"
-    require_postgres()
-    url = run_database_url("_setup")
-    create_database(url)
-    request.addfinalizer(lambda: drop_database(url))
-    return url
+from tests.conftest import ROOT, SEED, app_config
+from tests.test_migrations import _fresh_url
 
 
 def _head() -> str:
@@ -41,7 +24,7 @@ def _head() -> str:
 
 def test_setup_makes_an_empty_database_ready_and_a_second_run_changes_nothing(
         backend, tmp_path, request):
-    url = _empty_database(backend, tmp_path, request)
+    url = _fresh_url(backend, tmp_path, request)
     app = create_app(app_config(url))
     bundled = len(list(SEED.glob("*.json")))
     runner = app.test_cli_runner()
