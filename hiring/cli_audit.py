@@ -34,6 +34,13 @@ def verify_command() -> None:
 def purge_command(before: datetime, reason: str) -> None:
     """Delete old audit events through the one audited path (see docs/audit.md)."""
     from .services.audit_chain import purge_through
+    from .services.errors import DomainError
 
-    deleted = purge_through(before.replace(tzinfo=UTC), reason=reason)
+    try:
+        deleted = purge_through(before.replace(tzinfo=UTC), reason=reason)
+    except DomainError as exc:
+        if "reason" in exc.errors:  # a blank --reason: a usage error, as a missing one is
+            raise click.BadParameter(exc.message, param_hint="'--reason'") from None
+        click.secho(f"error: {exc.message}", fg="red", err=True)
+        sys.exit(1)
     click.echo(f"purged {deleted} audit events older than {before:%Y-%m-%d}")

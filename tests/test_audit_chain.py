@@ -19,6 +19,7 @@ from hiring.extensions import db
 from hiring.models import AuditEvent
 from hiring.models.base import utcnow
 from hiring.services.audit_chain import purge_through, verify
+from hiring.services.errors import Invalid
 from tests.conftest import app_config
 from tests.test_migrations import _fresh_url
 
@@ -144,7 +145,7 @@ def test_the_purge_path_deletes_old_rows_records_itself_and_keeps_the_chain(app,
         record("logout", actor_email=f"new{i}@example.com")
     db.session.commit()
     hashes_before = [e.row_hash for e in _events()]
-    with pytest.raises(ValueError):
+    with pytest.raises(Invalid):
         purge_through(cutoff, reason=" ")
     assert purge_through(cutoff, actor=people["admin"], reason="retention: 2 years") == 3
     rows = _events()

@@ -23,6 +23,7 @@ from ..audit_integrity import PURGE_SETTING, row_digest
 from ..extensions import db
 from ..models import AuditEvent
 from ..models.users import audit_purge_flag
+from .errors import Invalid
 
 
 @dataclass
@@ -86,8 +87,8 @@ def _lift_guard(on: bool) -> None:
 def purge_through(cutoff: datetime, *, actor=None, reason: str) -> int:
     """Delete the audit rows older than `cutoff` (a prefix of the chain: every row up to the
     newest one older than cutoff), record the purge, commit. Returns how many went."""
-    if not reason.strip():
-        raise ValueError("a purge needs a reason; it is recorded")
+    if not (reason or "").strip():
+        raise Invalid.on("reason", "a purge needs a reason; it is recorded")
     lock_chain()
     chain_head()  # the lock is held; no writer can chain onto a row being deleted
     through = db.session.scalar(select(func.max(AuditEvent.id)).where(AuditEvent.at < cutoff))
