@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..audit import record
 from ..auth.passwords import generate_password, hash_password
@@ -16,17 +19,46 @@ from .errors import Invalid, NotAllowed
 from .transaction import transaction
 
 EMAIL_TAKEN = "A user with this email already exists."
+# the user_account columns (hiring/models/users.py); the admin form shows the same limits
+EMAIL_MAX, NAME_MAX = 254, 200
+
+
+def _check_text(field: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        label = "display name" if field == "name" else field
+        raise Invalid.on(field, f"Keep the {label} under {limit:,} characters.")
+    if "\x00" in value:
+        raise Invalid.on(field, "Contains a NUL character, which cannot be stored. Remove it.")
 
 
 def _check(email: str, name: str, role: str, except_id: int | None = None) -> None:
+    """Every stored text field of a user: the email (its form and length, unique), the
+    display name (given, its length) and the role (one of the list). The password is
+    checked by the caller (password_problem) and stored only as its hash."""
+    _check_text("email", email or "", EMAIL_MAX)
     if not EMAIL.match(email or ""):
         raise Invalid.on("email", "Enter an email address such as name@example.com.")
     if role not in {r.value for r in UserRole}:
         raise Invalid.on("role", "Choose a role from the list.")
     if not (name or "").strip():
         raise Invalid.on("name", "Give a display name.")
+    _check_text("name", name, NAME_MAX)
     if email_taken(email, except_id):
         raise Invalid.on("email", EMAIL_TAKEN)
+
+
+@contextmanager
+def _unique_email(email: str, except_id: int | None = None):
+    """The transaction that stores `email`. email_taken() is checked first, but another
+    admin may store the same email between that check and this commit: the unique index
+    then refuses ours, and the refusal is the same domain error as the check's."""
+    try:
+        with transaction():
+            yield
+    except IntegrityError:
+        if email_taken(email, except_id):
+            raise Invalid.on("email", EMAIL_TAKEN) from None
+        raise
 
 
 def email_taken(email: str, except_id: int | None = None) -> bool:
@@ -48,7 +80,7 @@ def create_user(email: str, name: str, role: str, active: bool = True,
     if problem:
         raise Invalid.on("password", problem)
     password = password or generate_password()
-    with transaction():
+    with _unique_email(email):
         user = User(email=email, name=name.strip(), role=role, active=active,
                     password_hash=hash_password(password), must_change_password=one_time)
         db.session.add(user)
@@ -78,7 +110,7 @@ def update_user(user: User, email: str, name: str, role: str, active: bool,
     before = {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
     after = {"email": email, "name": name, "role": role, "active": active}
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    with transaction():
+    with _unique_email(email, except_id=user.id):
         user.email, user.name, user.role, user.active = email, name, role, active
         if not changed:
             return
