@@ -38,6 +38,8 @@ EVENTS = (
 # Serialises writers of the chain on PostgreSQL for the rest of their transaction, so two
 # requests at once never both chain to the same previous row. (SQLite write transactions
 # already hold the database's single write lock: BEGIN IMMEDIATE, hiring/database.py.)
+# It is the LAST lock of the global lock order (hiring/services/locks.py): a transaction
+# takes its row locks before its first audit row is flushed, never after.
 CHAIN_LOCK_KEY = 0x61756469740001
 _HEAD = "audit_chain_head"  # session.info key: the hash of this transaction's last row
 _PENDING = "audit_pending"  # session.info key: entries recorded, not yet flushed, in order
@@ -142,8 +144,9 @@ def _link(entry: AuditEvent, prev: str) -> str:
 @sa_event.listens_for(Session, "before_flush")
 def _chain_new_entries(session, _context, _instances):
     """Link new entries when they are written, not when recorded: the chain lock is then
-    taken as late as possible (usually at commit), so it is held briefly and after the
-    transaction's other row locks, which keeps lock order the same everywhere."""
+    taken as late as possible (at the first flush after a record: often the commit, but
+    any query autoflushes), so it is held briefly. It must come after the transaction's
+    row locks: the use cases take those first (the global order: hiring/services/locks.py)."""
     recorded = session.info.pop(_PENDING, [])
     new = [o for o in session.new if isinstance(o, AuditEvent)]
     if not new:

@@ -13,7 +13,7 @@ from ..models import Candidate, Interview, Requisition, Scorecard, TemplateVersi
 from ..models.base import utcnow
 from ..pagination import paginate
 from ..policy import authorize, can, requires
-from ..services.errors import Invalid
+from ..services.errors import Invalid, NotAllowed, NotFound
 from ..services.notifications import notify_ready
 from ..services.scorecards import (
     UNKNOWN_FIELDS,
@@ -161,6 +161,8 @@ def fill(interview_id: int):
             save_draft(scorecard, to_input(form), int(form.lock_version.data))
         except ScorecardConflict:
             return _conflict(interview, form)
+        except (NotAllowed, NotFound) as exc:
+            return _gone(exc)
         form.lock_version.data = str(scorecard.lock_version)
         flash("Not submitted yet: complete the fields listed below. Your draft is saved.",
               "error")
@@ -185,12 +187,22 @@ def fill(interview_id: int):
               "scorecard once it has started. Save a draft for now; your text is kept.",
               "error")
         return _render_form(interview, form, scorecard, status=422)
+    except (NotAllowed, NotFound) as exc:
+        return _gone(exc)
     if final:
         notify_ready(interview.candidate_id)
         flash(_submitted_message(interview), "success")
         return redirect(url_for("scorecards.view", scorecard_id=scorecard.id))
     flash("Draft saved.", "success")
     return redirect(url_for("scorecards.fill", interview_id=interview.id))
+
+
+def _gone(error: NotAllowed | NotFound):
+    """The save was refused because the candidate was erased, or the interview removed,
+    since the form was opened (the services re-check both under their locks): nothing
+    was stored, and there is no form to go back to."""
+    flash(error.message, "error")
+    return redirect(url_for("scorecards.my_interviews"))
 
 
 def _conflict(interview: Interview, form):
@@ -232,6 +244,8 @@ def autosave(interview_id: int):
         return _invalid_json(form)
     except ScorecardConflict:
         return jsonify(ok=False, error="conflict", message=CONFLICT), 409
+    except (NotAllowed, NotFound) as exc:  # erased, or the interview removed, meanwhile
+        return jsonify(ok=False, error="gone", message=exc.message), exc.status
     return jsonify(ok=True, version=scorecard.lock_version,
                    saved_at=scorecard.updated_at.isoformat())
 
@@ -282,6 +296,8 @@ def amend_view(scorecard_id: int):
                                              .lock_version)
                 return _render_form(interview, form, scorecard, status=409, conflict=True,
                                     amend_form=reason)
+            except (NotAllowed, NotFound) as exc:
+                return _gone(exc)
             else:
                 flash("Amendment saved; the earlier version is kept." if result else
                       "Nothing changed, so no amendment was recorded.", "success")

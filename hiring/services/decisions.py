@@ -13,7 +13,8 @@ from ..extensions import db
 from ..models import DECISIONS, Candidate, Decision, Requisition, User
 from .debrief import settings_for
 from .derived_work import decision_changed, requisition_changed
-from .errors import Invalid, NotAllowed
+from .errors import Invalid, NotAllowed, NotFound
+from .locks import lock_candidate, lock_requisition_candidates
 from .transaction import transaction
 
 # The stage each decision moves a candidate to; a decision not listed (Hold) moves nothing.
@@ -41,9 +42,17 @@ def record_decision(candidate: Candidate, decision: str, rationale: str,
     if not (rationale or "").strip():
         raise Invalid.on("rationale",
                          "Write the reasons for the decision; it is kept with the debrief.")
-    base = _stage_before_decisions(candidate)
-    target = STAGE_AFTER.get(decision, base)
     with transaction():
+        # the candidate's row first (hiring/services/locks.py), then the standing decision
+        # and the stage read again under it: two decisions at once are applied in turn,
+        # the second undoing the first's move as it would in sequence
+        if lock_candidate(candidate.id) is None:
+            raise NotFound("There is no such candidate.")
+        db.session.expire(candidate, ["decisions"])
+        if candidate.erased:
+            raise NotAllowed("This candidate's data was erased; no decision can be recorded.")
+        base = _stage_before_decisions(candidate)
+        target = STAGE_AFTER.get(decision, base)
         entry = Decision(candidate_id=candidate.id, decision=decision, rationale=rationale,
                          decided_by_id=actor.id,
                          previous_stage=base if decision in STAGE_AFTER else None)
@@ -78,7 +87,8 @@ def change_settings(requisition: Requisition, new: dict, rationale: str, actor: 
     changes = {name: [current[name], new[name]] for name in SETTINGS
                if current[name] != new[name]}
     with transaction():
-        if changes:
+        if changes:  # every snapshot changes: its candidates' rows before the audit chain
+            lock_requisition_candidates(requisition.id)
             record("settings_changed", actor=actor, target=f"requisition:{requisition.id}",
                    details={"changes": changes, "rationale": rationale})
         requisition.settings = {**(requisition.settings or {}), **new}

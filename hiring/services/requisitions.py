@@ -25,6 +25,7 @@ from ..models import (
     Candidate,
     Interview,
     Requisition,
+    Scorecard,
     TemplateVersion,
     User,
     WeightAdjustment,
@@ -36,6 +37,7 @@ from .derived_work import (
     requisition_packets_changed,
 )
 from .errors import Invalid, NotAllowed
+from .locks import lock_candidates, lock_interview, lock_requisition_candidates
 from .transaction import transaction
 
 MANAGERS = (UserRole.HIRING_MANAGER, UserRole.ADMIN)  # who may own a requisition
@@ -123,6 +125,8 @@ def update_requisition(requisition: Requisition, data: RequisitionInput, *,
                                      "hiring_manager_id": data.hiring_manager_id,
                                      "status": data.status})
     with transaction():
+        if changes:  # every packet of the requisition is marked: its candidates' rows first
+            lock_requisition_candidates(requisition.id)
         requisition.title, requisition.team = data.title, data.team or ""
         requisition.hiring_manager_id, requisition.status = data.hiring_manager_id, data.status
         if changes:
@@ -147,6 +151,8 @@ def change_weights(requisition: Requisition, weights: dict[int, float], rational
     if changes and not rationale:
         raise Invalid.on("rationale", "Say why the weights change; it is recorded.")
     with transaction():
+        if changes:  # every snapshot changes: its candidates' rows before the audit chain
+            lock_requisition_candidates(requisition.id)
         for dimension_id, weight in changes.items():
             db.session.add(WeightAdjustment(
                 requisition=requisition, dimension_id=dimension_id, weight=weight,
@@ -208,6 +214,7 @@ def update_candidate(candidate: Candidate, name: str, email: str, stage: str | N
                                          "materials_url": materials_url}))
     target = f"candidate:{candidate.id}"
     with transaction():
+        lock_candidates([candidate.id])  # before the audit chain (hiring/services/locks.py)
         if stage != candidate.stage:
             record("stage_changed", actor=actor, target=target,
                    details={"from": str(candidate.stage), "to": str(stage),
@@ -265,6 +272,7 @@ def _interview_state(interview: Interview) -> dict:
 def add_interview(candidate: Candidate, data: InterviewInput, *, actor: User) -> Interview:
     interview = Interview()
     with transaction():
+        lock_candidates([candidate.id])  # before the audit chain (hiring/services/locks.py)
         _apply_interview(interview, data, candidate.requisition.template)
         interview.candidate = candidate
         db.session.add(interview)
@@ -277,12 +285,31 @@ def add_interview(candidate: Candidate, data: InterviewInput, *, actor: User) ->
     return interview
 
 
+INTERVIEWER_FIXED = "This interviewer has started a scorecard; the interviewer cannot change."
+INTERVIEW_GONE = "This interview was removed meanwhile."
+
+
+def _lock_interview_of(interview: Interview) -> None:
+    """The candidate's row, then the interview's (the global order,
+    hiring/services/locks.py), before anything is recorded: the change marks the
+    candidate's packet, as an erasure (which holds the candidate) deletes it."""
+    lock_candidates([interview.candidate_id])
+    if lock_interview(interview.id) is None:
+        raise NotAllowed(INTERVIEW_GONE)
+
+
 def update_interview(interview: Interview, data: InterviewInput, *, actor: User) -> None:
+    """The interviewer is fixed once a scorecard exists: checked again under the
+    interview's row lock, as remove_interview does, against a first save in progress."""
     if interview.scorecards and data.interviewer_id != interview.interviewer_id:
-        raise Invalid.on("interviewer_id", "This interviewer has started a scorecard; the "
-                                           "interviewer cannot change.")
+        raise Invalid.on("interviewer_id", INTERVIEWER_FIXED)
     before = _interview_state(interview)
     with transaction():
+        _lock_interview_of(interview)
+        if data.interviewer_id != interview.interviewer_id and db.session.scalar(
+                select(Scorecard.id).where(Scorecard.interview_id == interview.id)
+                .limit(1)) is not None:
+            raise Invalid.on("interviewer_id", INTERVIEWER_FIXED)
         _apply_interview(interview, data, interview.candidate.requisition.template)
         after = _interview_state(interview)
         changes = {k: [before[k], after[k]] for k in INTERVIEW_VALUES if before[k] != after[k]}
@@ -294,10 +321,24 @@ def update_interview(interview: Interview, data: InterviewInput, *, actor: User)
             packet_content_changed(interview.candidate_id)
 
 
+INTERVIEW_HAS_SCORECARD = "This interview has a scorecard and cannot be removed."
+
+
 def remove_interview(interview: Interview, *, actor: User) -> None:
+    """Refused once the interview has a scorecard (a draft included). Checked under the
+    interview's row lock (hiring/services/locks.py): a first save in progress holds the
+    row (FOR KEY SHARE, as its scorecard's foreign key does), so the removal waits for it
+    and then sees its scorecard; a save that comes later waits for the removal and is
+    refused with "interview removed"."""
     if interview.scorecards:
-        raise NotAllowed("This interview has a scorecard and cannot be removed.")
+        raise NotAllowed(INTERVIEW_HAS_SCORECARD)
     with transaction():
+        lock_candidates([interview.candidate_id])
+        if lock_interview(interview.id) is None:
+            return  # removed meanwhile by someone else: nothing left to do
+        if db.session.scalar(select(Scorecard.id).where(
+                Scorecard.interview_id == interview.id).limit(1)) is not None:
+            raise NotAllowed(INTERVIEW_HAS_SCORECARD)
         record("interview_deleted", actor=actor, target=f"candidate:{interview.candidate_id}",
                details={"interview": interview.id, "interviewer_id": interview.interviewer_id,
                         "kind": interview.kind})
@@ -329,6 +370,7 @@ def plan_loop(candidate: Candidate, min_share: float = 0.2, *, actor: User) -> L
                          "study or a screen): add an interview to plan.")
     plan = core_plan_loop(plan_dimensions(candidate.requisition), slots, min_share)
     with transaction():
+        lock_candidates([candidate.id])  # before the audit chain (hiring/services/locks.py)
         focus = {}
         for interview in candidate.interviews:
             before = sorted(d.id for d in interview.focus)

@@ -33,7 +33,8 @@ from ..models import (
     User,
 )
 from ..models.base import utcnow
-from .errors import Conflict, Invalid, NotAllowed
+from .errors import Conflict, Invalid, NotAllowed, NotFound
+from .locks import lock_candidate, lock_interview
 
 UNKNOWN_FIELDS = "The form names a dimension or signal this role does not have."
 
@@ -66,6 +67,25 @@ class ScorecardInput:
 
 
 ERASED = "This candidate's data was erased; no feedback can be added or changed."
+INTERVIEW_REMOVED = ("This interview was removed from the loop; no feedback can be added "
+                     "to it.")
+
+
+def _hold(interview_id: int, candidate_id: int, exclusive: bool) -> None:
+    """Take this use case's locks, in the global order (hiring/services/locks.py), and
+    check again under them what was checked before: the candidate's row first (FOR UPDATE
+    when the submitted content changes, since the score snapshot refresh locks it so;
+    FOR SHARE for a draft), so an erasure either waits for this save (and then blanks
+    it) or has committed and refuses it here; then the interview's row (FOR KEY SHARE),
+    so an interview removed meanwhile refuses the save clearly instead of failing its
+    insert, and a removal that comes later waits and sees the scorecard."""
+    candidate = lock_candidate(candidate_id, share=not exclusive)
+    if candidate is None or candidate.erased:
+        db.session.rollback()
+        raise NotAllowed(ERASED)
+    if lock_interview(interview_id, key_share=True) is None:
+        db.session.rollback()
+        raise NotFound(INTERVIEW_REMOVED)
 
 
 def find_or_new(interview: Interview, author: User) -> Scorecard:
@@ -288,8 +308,9 @@ def _save(scorecard: Scorecard, data: ScorecardInput, expected_version: int,
         raise ScorecardLocked("This scorecard is already submitted; amend it to change it.")
     # a first save's scorecard is not in the session yet: reach its interview by id
     interview = scorecard.interview or db.session.get(Interview, scorecard.interview_id)
-    if interview.candidate.erased:
-        raise NotAllowed(ERASED)
+    if interview is None:
+        raise NotFound(INTERVIEW_REMOVED)
+    _hold(scorecard.interview_id, interview.candidate_id, exclusive=final)
     if final and interview.scheduled_at > utcnow():
         raise ScorecardTooEarly(interview.scheduled_at)
     _check_version(scorecard, expected_version)
@@ -315,8 +336,7 @@ def amend(scorecard: Scorecard, data: ScorecardInput, reason: str, author: User,
     The amended scorecard must still be complete, and the reason is required."""
     if not scorecard.submitted:
         raise NotAllowed("Only a submitted scorecard is amended; save the draft instead.")
-    if scorecard.interview.candidate.erased:
-        raise NotAllowed(ERASED)
+    _hold(scorecard.interview_id, scorecard.interview.candidate_id, exclusive=True)
     _check_version(scorecard, expected_version)
     if not (reason or "").strip():
         raise Invalid.on("reason", "Say why you are changing a submitted scorecard.")

@@ -31,6 +31,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from .debrief import card_details_of, domain_card, load_dimensions, score_cards
+from .locks import lock_candidates
 
 BATCH = 200  # candidates loaded and scored per round when a whole requisition changes
 
@@ -43,10 +44,11 @@ def _lock(candidate_ids: list[int]) -> None:
     """Serialise refreshes of the same candidate: two scorecards of one candidate submitted
     at once would otherwise each store a snapshot that misses the other's. PostgreSQL: row
     locks in id order (no deadlock between two refreshes); SQLite: writers already hold
-    the database's single write lock (BEGIN IMMEDIATE)."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(select(Candidate.id).where(Candidate.id.in_(candidate_ids))
-                           .order_by(Candidate.id).with_for_update())
+    the database's single write lock (BEGIN IMMEDIATE). A refresh runs after its use case
+    recorded audit events, so the use case must hold these rows already, taken before its
+    first audit row (the global lock order: hiring/services/locks.py); here they are only
+    taken again."""
+    lock_candidates(candidate_ids)
 
 
 # What scoring reads, in statements built once (a statement memoises its cache key; the
