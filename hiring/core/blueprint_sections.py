@@ -52,8 +52,24 @@ _TITLE_SUFFIX = re.compile(r"\s*:\s*Role Blueprint\b.*$", re.IGNORECASE)
 def _heading_key(tag: Tag) -> str:
     text = clean(tag.get_text()).lower()
     text = re.sub(r"^\d+[.)]\s*", "", text)  # "19) " numbering
-    text = re.sub(r"\s*\([^)]*\)\s*:?$", "", text)  # "(table)", "(example)" suffixes
+    text = _drop_final_parenthetical(text)  # "(table)", "(example)" suffixes
     return text.rstrip(":").strip()
+
+
+def _drop_final_parenthetical(text: str) -> str:
+    """`text` without a final "(...)" group (and the white space before it, and a colon
+    after it): what re.sub(r"\\s*\\([^)]*\\)\\s*:?$", "", text) gives for text without line
+    breaks, in linear time. (That regex tries every "(" as a start and scans to the end from
+    each: quadratic, a minute for a heading of 60,000 "(".)"""
+    rest = text[:-1] if text.endswith(":") else text
+    rest = rest.rstrip()
+    if not rest.endswith(")"):
+        return text
+    close = len(rest) - 1
+    # The group holds no ")": it opens at the first "(" after the ")" before this one, the
+    # leftmost place the regex would match.
+    opening = rest.find("(", rest.rfind(")", 0, close) + 1, close)
+    return text if opening < 0 else rest[:opening].rstrip()
 
 
 def _level(tag: Tag) -> int:
@@ -74,7 +90,7 @@ def _section_blocks(heading: Tag, stop_level: int) -> tuple[list[Tag], list[Tag]
     heading at `stop_level` or higher."""
     blocks: list[Tag] = []
     subheadings: list[Tag] = []
-    taken: set[int] = set()
+    inside: set[int] = set()  # the descendants of the blocks taken (each is visited once)
     for element in heading.next_elements:
         if not isinstance(element, Tag):
             continue
@@ -83,9 +99,9 @@ def _section_blocks(heading: Tag, stop_level: int) -> tuple[list[Tag], list[Tag]
                 break
             subheadings.append(element)
             continue
-        if element.name in BLOCKS and not any(id(p) in taken for p in element.parents):
+        if element.name in BLOCKS and id(element) not in inside:
             blocks.append(element)
-            taken.add(id(element))
+            inside.update(id(d) for d in element.descendants if isinstance(d, Tag))
     return blocks, subheadings
 
 
