@@ -150,6 +150,22 @@ def _split_lead(tag: Tag) -> tuple[str | None, list[str]]:
     return lead, [line.lstrip("\u2013\u2014 ").strip() for line in lines if line]
 
 
+def _table_rows(table: Tag, name: str, section: str) -> list[list[Tag]]:
+    """The cells of each row. A row inside a row (a table in a cell, or a <tr> or <td> left
+    open, which the HTML parser nests) is refused: its text would be read again in every
+    row around it (quadratic, a stall for a few thousand), and which row it belongs to is
+    a guess. Each check stops at the first nesting, so the whole is linear."""
+    rows: list[list[Tag]] = []
+    for tr in table.find_all("tr"):
+        cells = tr.find_all(["td", "th"])
+        if tr.find("tr") is not None or any(c.find(["td", "th"]) for c in cells):
+            raise BlueprintError(
+                name, f"the {section!r} table has a row or cell inside another "
+                "(a table in a cell, or a <tr> or <td> left open)")
+        rows.append(cells)
+    return rows
+
+
 def _list_items(blocks: list[Tag]) -> list[Tag]:
     items: list[Tag] = []
     for block in blocks:
@@ -177,7 +193,7 @@ def parse_article(soup: BeautifulSoup, title: str, link: str, name: str) -> Pars
         raise BlueprintError(name, "no 'Scorecard dimensions' in the hiring section")
     dimensions = _dimensions(dimension_blocks, name, warnings)
 
-    summary = _summary_table(soup)
+    summary = _summary_table(soup, name)
     role_title = summary.get("role title") or _TITLE_SUFFIX.sub("", title).strip()
     if not role_title:
         raise BlueprintError(name, "no role title (summary table or article title)")
@@ -205,14 +221,13 @@ def parse_article(soup: BeautifulSoup, title: str, link: str, name: str) -> Pars
     )
 
 
-def _summary_table(soup: BeautifulSoup) -> dict[str, str]:
+def _summary_table(soup: BeautifulSoup, name: str) -> dict[str, str]:
     heading = _find_heading(soup, (SUMMARY,))
     if heading is None:
         return {}
     rows: dict[str, str] = {}
     for table in (b for b in _subsection(heading) if b.name == "table"):
-        for tr in table.find_all("tr"):
-            cells = tr.find_all(["td", "th"])
+        for cells in _table_rows(table, name, "Final role scorecard summary"):
             if len(cells) >= 2:
                 rows.setdefault(clean(cells[0].get_text()).lower(), clean(cells[1].get_text()))
     return rows
@@ -275,15 +290,23 @@ def _dimensions(blocks: list[Tag], name: str, warnings: list[str]) -> tuple[Dime
     table = next((b for b in blocks if b.name == "table"), None)
     rows: list[tuple[str, str, str, str | None]] = []
     if table is not None:
-        trs = table.find_all("tr")
-        headers = [clean(c.get_text()).lower() for c in trs[0].find_all(["th", "td"])]
+        table_rows = _table_rows(table, name, "Scorecard dimensions")
+        if not table_rows:
+            raise BlueprintError(name, "the 'Scorecard dimensions' table has no rows")
+        headers = [clean(c.get_text()).lower() for c in table_rows[0]]
         name_col = _column(headers, "dimension", "competenc", "area") or 0
         meets_col = _column(headers, "meets")
         exceeds_col = _column(headers, "exceed", "excellent", "exceptional", "outstanding")
         weight_col = _column(headers, "weight")
-        for tr in trs[1:]:
-            cells = [clean(c.get_text()) for c in tr.find_all(["td", "th"])]
-            if not cells or not cells[name_col]:
+        for number, row in enumerate(table_rows[1:], start=2):
+            cells = [clean(c.get_text()) for c in row]
+            if name_col >= len(cells) and any(cells):
+                # A row cut short (merged or lost cells): which dimension its text belongs
+                # to is unknown, and a template version cannot be edited once imported.
+                raise BlueprintError(
+                    name, f"row {number} of the 'Scorecard dimensions' table has "
+                    f"{len(cells)} cell(s) and no dimension name (column {name_col + 1})")
+            if not any(cells) or not cells[name_col]:
                 continue
 
             def cell(col: int | None, cells: list[str] = cells) -> str:
@@ -306,13 +329,24 @@ def _dimensions(blocks: list[Tag], name: str, warnings: list[str]) -> tuple[Dime
     )
 
 
+# Weights are percentages or relative shares (normalised to 100%); a larger number is a
+# typo, and bounding it keeps every sum and share finite (400 digits would be inf, and
+# normalising by an infinite total gives NaN weights).
+MAX_WEIGHT = 10_000
+
+
 def _parse_weight(raw: str | None, dimension: str, name: str) -> float | None:
     if raw is None or not raw.strip():
         return None
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", raw)
+    shown = raw if len(raw) <= 40 else f"{raw[:20]}... ({len(raw)} characters)"
     if not match:
-        raise BlueprintError(name, f"weight {raw!r} of dimension {dimension!r} is not a number")
-    return float(match.group(1))
+        raise BlueprintError(name, f"weight {shown!r} of dimension {dimension!r} is not a number")
+    weight = float(match.group(1))
+    if not weight <= MAX_WEIGHT:
+        raise BlueprintError(name, f"weight {shown!r} of dimension {dimension!r} is too large "
+                                   f"(at most {MAX_WEIGHT}; weights are normalised to 100%)")
+    return weight
 
 
 def _settle_weights(

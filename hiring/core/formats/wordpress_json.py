@@ -15,6 +15,8 @@ def read(raw: str, name: str) -> tuple[str, str, str]:
         post = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise BlueprintError(name, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except RecursionError:  # the decoder recurses once per nested array or object
+        raise BlueprintError(name, "not a WordPress post (JSON nested too deeply)") from None
     if not isinstance(post, dict):
         raise BlueprintError(name, "JSON is not a WordPress post object")
     content = post.get("content")

@@ -1,0 +1,93 @@
+"""The pure blueprint parser on hostile shapes: malformed tables, weights out of range, deep
+nesting and long headings get a one-line BlueprintError naming the file (never a traceback),
+in about linear time. Tested without an app."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from hiring.core.blueprint_parser import BlueprintError, parse_text
+
+
+def _article(dimensions_html: str, heading: str = "Scorecard dimensions") -> str:
+    return ("<h1>Example Role: Role Blueprint</h1><h2>Hiring Evaluation Criteria</h2>"
+            "<h3>Red flags</h3><ul><li>Lies</li></ul>"
+            f"<h3>{heading}</h3>{dimensions_html}")
+
+
+HEADER = "<tr><th>Dimension</th><th>Meets bar</th><th>Exceptional</th><th>Weight</th></tr>"
+
+
+def _refusal(text: str, name: str = "role.html") -> str:
+    with pytest.raises(BlueprintError) as caught:
+        parse_text(text, name)
+    message = str(caught.value)
+    assert message.startswith(f"{name}: ")
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("<table></table>", "'Scorecard dimensions' table has no rows"),
+    (f"<table>{HEADER}</table>", "lists no dimensions"),
+    ("<table><tr><th>Weight</th><th>Dimension</th></tr><tr><td>50</td></tr></table>",
+     "row 2 of the 'Scorecard dimensions' table has 1 cell(s) and no dimension name "
+     "(column 2)"),
+    (f"<table>{HEADER}<tr><td>A<td>m<td>e<td>50</tr></table>", "a row or cell inside another"),
+    (f"<table>{HEADER}<tr><td><table><tr><td>A</td></tr></table></td></tr></table>",
+     "a row or cell inside another"),
+])
+def test_malformed_dimension_tables_are_refused(table, message):
+    assert message in _refusal(_article(table))
+
+
+def test_an_empty_short_row_is_skipped_as_before():
+    table = (f"<table>{HEADER}<tr></tr><tr><td></td></tr>"
+             "<tr><td>A</td><td>m</td><td>e</td><td>100</td></tr></table>")
+    parsed = parse_text(_article(table), "role.html")
+    assert [(d.name, d.weight) for d in parsed.dimensions] == [("A", 100.0)]
+
+
+@pytest.mark.parametrize(("weight", "message"), [
+    ("9" * 400, "weight '99999999999999999999... (400 characters)' of dimension 'A' is too large"),
+    ("10001", "weight '10001' of dimension 'A' is too large (at most 10000"),
+])
+def test_weights_out_of_range_are_refused(weight, message):
+    table = (f"<table>{HEADER}<tr><td>A</td><td>m</td><td>e</td><td>{weight}</td></tr>"
+             "<tr><td>B</td><td>m</td><td>e</td><td>10</td></tr></table>")
+    assert message in _refusal(_article(table))
+
+
+def test_the_largest_weight_still_normalises():
+    table = (f"<table>{HEADER}<tr><td>A</td><td>m</td><td>e</td><td>10000</td></tr>"
+             "<tr><td>B</td><td>m</td><td>e</td><td>0</td></tr></table>")
+    parsed = parse_text(_article(table), "role.html")
+    assert [d.weight for d in parsed.dimensions] == [100.0, 0.0]
+
+
+def test_deeply_nested_json_is_refused():
+    text = '{"content":' * 100_000 + "1" + "}" * 100_000
+    assert "JSON nested too deeply" in _refusal(text, "role.json")
+
+
+@pytest.mark.parametrize(("heading", "key"), [
+    ("scorecard dimensions (table)", "scorecard dimensions"),
+    ("scorecard dimensions (table):", "scorecard dimensions"),
+    ("scorecard dimensions (table) :", "scorecard dimensions"),
+    ("scorecard dimensions ((nested) table)", "scorecard dimensions ((nested) table)"),
+    ("scorecard dimensions ((nested table)", "scorecard dimensions"),
+    ("scorecard (a) dimensions (b)", "scorecard (a) dimensions"),
+    ("scorecard dimensions (a) x", "scorecard dimensions (a) x"),
+    ("scorecard dimensions (a):x", "scorecard dimensions (a):x"),
+    ("scorecard (dimensions", "scorecard (dimensions"),
+    ("(" * 60_000, "(" * 60_000),
+    ("(" * 60_000 + ")", ""),
+])
+def test_a_headings_final_parenthetical_is_dropped(heading, key):
+    from hiring.core.blueprint_sections import _drop_final_parenthetical
+
+    started = time.perf_counter()
+    assert _drop_final_parenthetical(heading) == key
+    assert time.perf_counter() - started < 1
