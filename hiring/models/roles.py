@@ -11,6 +11,15 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.blueprint import (
+    MAX_ASSESSMENT_AREA,
+    MAX_CASE_STUDY_TITLE,
+    MAX_DIMENSION_NAME,
+    MAX_SLUG,
+    MAX_SOURCE_LINK,
+    MAX_SOURCE_NAME,
+    MAX_TITLE,
+)
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
@@ -19,8 +28,8 @@ class Role(db.Model):
     __tablename__ = "role"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG), unique=True)
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     versions: Mapped[list[TemplateVersion]] = relationship(
@@ -39,10 +48,10 @@ class TemplateVersion(db.Model):
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"), index=True)
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(MAX_TITLE))
     purpose: Mapped[str] = mapped_column(Text, default="")
-    source_name: Mapped[str] = mapped_column(String(300))
-    source_link: Mapped[str] = mapped_column(String(1000), default="")
+    source_name: Mapped[str] = mapped_column(String(MAX_SOURCE_NAME))
+    source_link: Mapped[str] = mapped_column(String(MAX_SOURCE_LINK), default="")
     rating_scale: Mapped[list] = mapped_column(JSON)  # [{"value": 1, "label": "..."}, ...]
     rating_scale_source: Mapped[str] = mapped_column(String(20))
     interview_loop: Mapped[list] = mapped_column(JSON, default=list)
@@ -86,7 +95,7 @@ class TemplateDimension(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("template_version.id"), index=True)
     position: Mapped[int]
-    name: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(MAX_DIMENSION_NAME))
     meets: Mapped[str] = mapped_column(Text, default="")
     exceeds: Mapped[str] = mapped_column(Text, default="")
     weight: Mapped[float]
@@ -102,7 +111,7 @@ class TemplateCaseStudy(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("template_version.id"), index=True)
     position: Mapped[int]
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(MAX_CASE_STUDY_TITLE))
     minutes_min: Mapped[int | None]
     minutes_max: Mapped[int | None]
     details: Mapped[list] = mapped_column(JSON, default=list)
@@ -114,7 +123,7 @@ class TemplateAssessmentArea(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("template_version.id"), index=True)
     position: Mapped[int]
-    area: Mapped[str] = mapped_column(String(500))
+    area: Mapped[str] = mapped_column(String(MAX_ASSESSMENT_AREA))
     questions: Mapped[list] = mapped_column(JSON, default=list)
     # The dimension these questions assess: guessed by name at import, corrected by an
     # admin on the role page; None shows the area under "Also assess" in the kit.
