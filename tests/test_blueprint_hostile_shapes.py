@@ -91,3 +91,32 @@ def test_a_headings_final_parenthetical_is_dropped(heading, key):
     started = time.perf_counter()
     assert _drop_final_parenthetical(heading) == key
     assert time.perf_counter() - started < 1
+
+
+def test_a_long_run_of_digits_in_a_case_study_is_read_in_linear_time():
+    """find_duration tried every digit of a run as the start of a number: 20,000 digits took
+    over 90 s."""
+    from hiring.core.durations import find_duration
+
+    started = time.perf_counter()
+    assert find_duration("1" * 20_000).text == ""
+    too_long = find_duration("x" + "1" * 20_000 + " minutes")
+    assert (too_long.low, too_long.high) == (None, None)
+    assert too_long.warning.startswith("duration not understood")
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(("text", "minutes"), [
+    ("Exercise (10080 minutes)", 10080),  # a week: the longest
+    ("Exercise (168 hours)", 10080),
+    ("Exercise (10081 minutes)", None),
+    ("Exercise (99999999999 minutes)", None),  # more than a database integer holds
+    ("Exercise (2 hours and 99999999999999 minutes)", None),
+])
+def test_a_duration_over_a_week_is_not_understood(text, minutes):
+    from hiring.core.durations import find_duration
+
+    found = find_duration(text)
+    assert (found.low, found.high) == (minutes, minutes)
+    assert (found.warning is None) == (minutes is not None)
+

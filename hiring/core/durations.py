@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-_NUM = r"\d+(?:\.\d+)?"
+# Never starting inside a run of digits: a match from there would also match from the run's
+# start (found first), and trying every digit of "1111..." as a start is quadratic.
+_NUM = r"(?<!\d)\d+(?:\.\d+)?"
 _MIN = r"(?:minutes?|mins?|m)\b"
 _HOUR = r"(?:hours?|hrs?|hr|h)(?![a-z])"
 _AMOUNT = (rf"(?:{_NUM}\s*-?\s*(?:{_HOUR}(?:\s*(?:and\s+)?\d+\s*(?:{_MIN})?)?|{_MIN}|days?\b)"
@@ -29,6 +31,13 @@ _WORDS = {"half an hour": 30, "an hour": 60, "one hour": 60, "an hour and a half
           "one hour and a half": 90, "half a day": 240, "half day": 240, "full day": 480,
           "a full day": 480, "one day": 480}
 _SPLIT = re.compile(rf"({_NUM})\s*-?\s*([a-z]+)(?:\s*(?:and\s+)?(\d+)\s*[a-z]*)?", re.IGNORECASE)
+
+
+# No case study runs longer than a week: a larger number is a typo, never a duration (and
+# a database integer column holds at most 2,147,483,647). Longer digit strings are not even
+# converted (int() refuses more than 4,300 digits, with a ValueError).
+MAX_MINUTES = 7 * 24 * 60
+_MAX_DIGITS = 12
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,8 @@ def _minutes(amount: str, unit_hint: str | None = None) -> Fraction | None:
         if re.fullmatch(_NUM, words) and unit_hint:
             return _minutes(f"{words} {unit_hint}")
         return None
+    if len(match.group(1)) > _MAX_DIGITS or len(match.group(3) or "") > _MAX_DIGITS:
+        return None
     number, unit, extra = Fraction(match.group(1)), match.group(2), match.group(3)
     if unit.startswith("h"):
         return number * 60 + (int(extra) if extra else 0)
@@ -65,7 +76,9 @@ def _unit_of(amount: str) -> str | None:
 
 
 def _whole(value: Fraction | None) -> int | None:
-    return int(value) if value is not None and value.denominator == 1 and value > 0 else None
+    if value is None or value.denominator != 1 or not 0 < value <= MAX_MINUTES:
+        return None
+    return int(value)
 
 
 def find_duration(text: str) -> Duration:
