@@ -120,3 +120,29 @@ def test_a_duration_over_a_week_is_not_understood(text, minutes):
     assert (found.low, found.high) == (minutes, minutes)
     assert (found.warning is None) == (minutes is not None)
 
+
+def test_many_scales_without_labels_are_read_in_linear_time():
+    """The rating-scale regex scanned from every "1-2 scale" to the next colon: 40,000 of
+    them without a colon took 19 s."""
+    from hiring.core.blueprint_sections import _scale_labels
+
+    started = time.perf_counter()
+    assert _scale_labels("1-2 scale " * 40_000) is None
+    assert _scale_labels("1-2 scale " * 40_000 + ":)") is None
+    assert _scale_labels("1-2 scale " * 40_000 + "and 1-4 scale: A / B / C / D") == (
+        1, 2, "A / B / C / D")
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Rated on a 1-4 scale: Poor / Fair / Good / Great (see below)",
+     (1, 4, "Poor / Fair / Good / Great (see below")),
+    ("1 \u2013 3 point Scale (with notes): Low / Mid / High", (1, 3, "Low / Mid / High")),
+    ("1-4 scale: ) and 2-3 scale: Mid / High", (1, 4, " ")),  # the space before ")"
+    ("1-4 scale:) then 2-3 scale: Mid / High", (2, 3, "Mid / High")),
+    ("no scale here: A / B", None),
+])
+def test_scale_labels_are_found_as_before(text, found):
+    from hiring.core.blueprint_sections import _scale_labels
+
+    assert _scale_labels(text) == found

@@ -40,9 +40,10 @@ SUBSECTIONS = {
 }
 
 _DASH_LINE = re.compile(r"\n\s*[\u2013\u2014]\s*")
-_SCALE = re.compile(
-    r"(\d)\s*[\u2013\u2014-]\s*(\d)\s*(?:point\s*)?scale[^:]*:\s*([^)\n]+)", re.IGNORECASE
-)
+# "1-4 scale: Does not meet / Developing / Meets / Exceeds": the scale's words, then the
+# labels after the first colon that follows them (_scale_labels).
+_SCALE_WORDS = re.compile(r"(\d)\s*[\u2013\u2014-]\s*(\d)\s*(?:point\s*)?scale", re.IGNORECASE)
+_SCALE_LABELS = re.compile(r"\s*([^)\n]+)")
 _TITLE_SUFFIX = re.compile(r"\s*:\s*Role Blueprint\b.*$", re.IGNORECASE)
 
 
@@ -374,13 +375,32 @@ def _settle_weights(
     return [round(w, 6) for w in weights if w is not None], sources
 
 
+def _scale_labels(text: str) -> tuple[int, int, str] | None:
+    """(low, high, labels text) of the first rating scale in `text`: what
+    re.search(r"(\\d)\\s*[\\u2013\\u2014-]\\s*(\\d)\\s*(?:point\\s*)?scale[^:]*:\\s*([^)\\n]+)",
+    text, re.IGNORECASE) finds, in linear time. (That regex scans from every "1-2 scale" to
+    the next colon: quadratic, 19 s for a paragraph of 40,000 of them without a colon.)"""
+    failed_colon = -1  # labels cannot follow this colon: skip the scales before it
+    for words in _SCALE_WORDS.finditer(text):
+        if words.end() <= failed_colon:
+            continue
+        colon = text.find(":", words.end())
+        if colon < 0:
+            return None  # no colon after this scale, nor after any later one
+        labels = _SCALE_LABELS.match(text, colon + 1)
+        if labels:
+            return int(words.group(1)), int(words.group(2)), labels.group(1)
+        failed_colon = colon
+    return None
+
+
 def _rating_scale(blocks: list[Tag]) -> tuple[tuple[ScaleLevel, ...], str]:
     for block in blocks:
-        match = _SCALE.search(clean(block.get_text()))
-        if not match:
+        found = _scale_labels(clean(block.get_text()))
+        if not found:
             continue
-        low, high = int(match.group(1)), int(match.group(2))
-        labels = [clean(label) for label in match.group(3).split("/") if clean(label)]
+        low, high, text = found
+        labels = [clean(label) for label in text.split("/") if clean(label)]
         if len(labels) == high - low + 1:
             return tuple(ScaleLevel(low + i, label) for i, label in enumerate(labels)), "blueprint"
     return DEFAULT_RATING_SCALE, "default"
