@@ -146,3 +146,27 @@ def test_scale_labels_are_found_as_before(text, found):
     from hiring.core.blueprint_sections import _scale_labels
 
     assert _scale_labels(text) == found
+
+
+@pytest.mark.parametrize(("lead", "title"), [
+    ("Pipeline design case (90 minutes)", "Pipeline design case"),
+    ("Design (take-home, 90 minutes) review", "Design review"),
+    ("Design (v2) (90 minutes)", "Design (v2)"),
+    ("Design ((90 minutes)", "Design"),  # the group opens at the first "("
+    ("Design (90 minutes", "Design (")  # no group: the words alone go
+])
+def test_a_case_study_title_loses_the_parenthetical_holding_its_duration(lead, title):
+    from hiring.core.blueprint_sections import _case_title
+
+    assert _case_title(lead, [])[0] == title
+
+
+def test_many_open_parentheses_in_a_case_study_title_are_read_in_linear_time():
+    """The title regex scanned from every "(" to the next ")": 1,500 "( 90 minutes " took
+    27 s."""
+    from hiring.core.blueprint_sections import _case_title
+
+    started = time.perf_counter()
+    assert _case_title("( 90 minutes " * 6_000, [])[1:] == (90, 90)
+    assert _case_title("(" * 80_000 + "90 minutes", [])[0] == "(" * 80_000
+    assert time.perf_counter() - started < 2

@@ -257,10 +257,30 @@ def _case_title(lead: str, warnings: list[str]) -> tuple[str, int | None, int | 
     if not words:
         return lead, None, None
     # Drop the parenthetical that holds the duration: "Pipeline design case (90 minutes)".
-    title = re.sub(r"\s*\([^)]*" + re.escape(words) + r"[^)]*\)", "", lead)
+    title = _drop_parentheticals_with(words, lead)
     if title == lead:
         title = lead.replace(words, "")
     return title.strip(" :\u2013\u2014-"), low, high
+
+
+def _drop_parentheticals_with(words: str, text: str) -> str:
+    """`text` without each "(...)" group holding `words` (which hold no parenthesis) and the
+    white space before it: what re.sub(r"\\s*\\([^)]*" + re.escape(words) + r"[^)]*\\)", "",
+    text) gives, in linear time. (That regex scans from every "(" to the next ")" and
+    searches the words there: quadratic, 27 s for 1,500 "( 90 minutes ".) A group runs from
+    a "(" to the first ")" after it, so of the "(" after one ")" only the first can match."""
+    parts: list[str] = []
+    kept = scan = 0
+    while (opening := text.find("(", scan)) >= 0 and (close := text.find(")", opening)) >= 0:
+        if words in text[opening + 1 : close]:
+            start = opening
+            while start > kept and text[start - 1].isspace():
+                start -= 1
+            parts.append(text[kept:start])
+            kept = close + 1
+        scan = close + 1
+    parts.append(text[kept:])
+    return "".join(parts)
 
 
 def _case_studies(items: list[Tag], warnings: list[str]) -> tuple[CaseStudy, ...]:
