@@ -64,6 +64,54 @@ def in_another_session(change, *args):
     return second
 
 
+def while_held(database_url: str, held, request):
+    """Run `request()` in a thread while `held` (another session, not committed, holding
+    locks) stays open; once the request waits for one of its locks (checked), commit
+    `held`. Returns what the request returned."""
+    other = sa.create_engine(database_url)
+    results = []
+    thread, errors = in_thread(lambda: results.append(request()))
+    try:
+        waiting_for_a_lock(other)
+        held.commit()
+    finally:
+        held.close()
+        thread.join(30)
+        other.dispose()
+    assert not thread.is_alive() and errors == []
+    return results[0]
+
+
+def holding(database_url: str, lock_sql: str, params: dict, first, second) -> None:
+    """Hold a lock (`lock_sql` in a transaction of its own); start `first`, then `second`,
+    each seen waiting for a lock; release: `first` goes on (it queued first), `second`
+    after or meanwhile."""
+    other = sa.create_engine(database_url)
+    holder = other.connect()
+    threads = []
+    try:
+        tx = holder.begin()
+        holder.execute(sa.text(lock_sql), params)
+        threads.append(in_thread(first))
+        waiting_for_a_lock(other, 1)
+        threads.append(in_thread(second))
+        waiting_for_a_lock(other, 2)
+        tx.rollback()
+    finally:
+        for thread, _ in threads:
+            thread.join(60)
+        holder.close()
+        other.dispose()
+    for thread, errors in threads:
+        assert not thread.is_alive() and errors == []
+
+
+def holding_candidate(database_url: str, candidate_id: int, first, second) -> None:
+    """`holding` the candidate's row lock."""
+    holding(database_url, "SELECT id FROM candidate WHERE id = :id FOR UPDATE",
+            {"id": candidate_id}, first, second)
+
+
 def overlap(app, database_url: str, change, *args) -> None:
     """One transaction runs `change(*args)` and has not committed; another request runs it
     meanwhile (it must wait for the first's lock: checked), then the first commits."""

@@ -9,14 +9,13 @@ import re
 from dataclasses import asdict
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from hiring.extensions import db
 from hiring.models import Candidate, Interview, Scorecard, User
 from tests.access import client_for
 from tests.conftest import csrf_from
-from tests.races import in_another_session, in_thread, waiting_for_a_lock
+from tests.races import holding_candidate, in_another_session, while_held
 
 KEPT = "ZQX-lock-order typed text"
 
@@ -31,30 +30,6 @@ def _form_state(client, url: str) -> dict:
     html = client.get(url).get_data(as_text=True)
     version = re.search(r'name="lock_version" type="hidden" value="(\d+)"', html)
     return {"csrf_token": csrf_from(html), "lock_version": version.group(1) if version else "0"}
-
-
-def _holding_candidate(database_url, candidate_id, first, second):
-    """Hold the candidate's row lock; start `first`, then `second`, each seen waiting for
-    a lock; release: `first` goes on (it queued first), `second` after or meanwhile."""
-    other = sa.create_engine(database_url)
-    holder = other.connect()
-    threads = []
-    try:
-        tx = holder.begin()
-        holder.execute(sa.text("SELECT id FROM candidate WHERE id = :id FOR UPDATE"),
-                       {"id": candidate_id})
-        threads.append(in_thread(first))
-        waiting_for_a_lock(other, 1)
-        threads.append(in_thread(second))
-        waiting_for_a_lock(other, 2)
-        tx.rollback()
-    finally:
-        for thread, _ in threads:
-            thread.join(60)
-        holder.close()
-        other.dispose()
-    for thread, errors in threads:
-        assert not thread.is_alive() and errors == []
 
 
 def _erase(admin, token, candidate_id, responses):
@@ -85,18 +60,7 @@ def test_a_save_after_its_interview_was_removed_says_so_not_saved_elsewhere(
 
     second = in_another_session(remove)
     db.session.commit()
-    other = sa.create_engine(database_url)
-    responses = []
-    thread, errors = in_thread(lambda: responses.append(iv.post(url, data=data)))
-    try:
-        waiting_for_a_lock(other)
-        second.commit()
-    finally:
-        second.close()
-        thread.join(30)
-        other.dispose()
-    assert not thread.is_alive() and errors == []
-    [response] = responses
+    response = while_held(database_url, second, lambda: iv.post(url, data=data))
     assert response.status_code == 302, response.status_code
     assert response.headers["Location"].endswith("/interviews/mine")
     page = iv.get("/interviews/mine").get_data(as_text=True)
@@ -123,7 +87,7 @@ def test_a_draft_saved_while_the_candidate_is_erased_leaves_no_text(
         responses["draft"] = iv.post(f"/interviews/{interview_id}/scorecard/autosave",
                                      data=data)
 
-    _holding_candidate(database_url, candidate_id,
+    holding_candidate(database_url, candidate_id,
                        lambda: _erase(admin, token, candidate_id, responses), autosave)
     assert responses["erase"].status_code == 302
     assert responses["draft"].status_code == 409, responses["draft"].status_code
@@ -162,7 +126,7 @@ def test_changing_settings_while_a_candidate_is_erased_is_no_deadlock(
                             "one more interviewer", db.session.get(User, admin_id))
             outcome.append("changed")
 
-    _holding_candidate(database_url, candidate_id,
+    holding_candidate(database_url, candidate_id,
                        lambda: _erase(admin, token, candidate_id, responses), change)
     assert responses["erase"].status_code == 302
     assert outcome == ["changed"]

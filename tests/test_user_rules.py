@@ -5,7 +5,6 @@ same "already exists" domain error as its own check, on create and on edit."""
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from hiring.extensions import db
@@ -13,7 +12,7 @@ from hiring.models import User
 from hiring.services.errors import Invalid
 from hiring.services.users import create_user, update_user
 from tests.access import client_for
-from tests.races import in_another_session, in_thread, waiting_for_a_lock
+from tests.races import in_another_session, while_held
 
 KEPT = "ZQX-user typed text"
 
@@ -64,20 +63,9 @@ def test_two_admins_giving_two_users_the_same_email_at_once_get_a_form_error(
 
     second = in_another_session(first_admin_changes)
     db.session.commit()
-    other = sa.create_engine(database_url)
-    responses = []
-    thread, errors = in_thread(lambda: responses.append(admin.post(url, data={
+    response = while_held(database_url, second, lambda: admin.post(url, data={
         "csrf_token": token, "email": "taken.now@example.com", "name": "Second " + KEPT,
-        "role": role, "active": "y"})))
-    try:
-        waiting_for_a_lock(other)
-        second.commit()
-    finally:
-        second.close()
-        thread.join(30)
-        other.dispose()
-    assert not thread.is_alive() and errors == []
-    [response] = responses
+        "role": role, "active": "y"}))
     assert response.status_code < 500, response.status_code
     html = response.get_data(as_text=True)
     assert "already exists" in html and KEPT in html
