@@ -13,7 +13,7 @@ from wtforms.widgets.core import clean_key
 
 from .chart_svg import chart_svg, chart_title
 from .clock import utcnow
-from .core.text import web_link
+from .core.text import one_line, web_link
 from .core.vocabulary import Band, Stage, UserRole, Vote, label_of
 from .core.wording import agreement_words
 
@@ -112,6 +112,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(chart_svg, "chart_svg")
     app.add_template_global(chart_title, "chart_title")
     app.add_template_filter(web_link, "web_link")
+    app.add_template_filter(one_line, "one_line")  # plain-text emails
     app.add_template_filter(clip_for_print, "clip")
     app.add_template_filter(svg_data_uri, "svg_data_uri")
     app.add_template_global(radio_inputs, "radio_inputs")

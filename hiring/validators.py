@@ -8,7 +8,11 @@ from wtforms.validators import ValidationError
 
 from .core.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401 (re-exported)
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# One plain address: no white space, control characters or the characters that make an
+# address list or a display name ("sam<sam@evil.example>", "iv,x@example.com"), which mail
+# libraries would read as another address than the one stored and shown.
+_ADDRESS_PART = r'[^@\s<>()\[\]\\,;:"\x00-\x1f\x7f]+'
+EMAIL = re.compile(rf"^{_ADDRESS_PART}@{_ADDRESS_PART}\.{_ADDRESS_PART}$")
 
 def no_nul(_form, field) -> None:
     """Text is stored as typed, but a NUL byte cannot be stored by PostgreSQL at all."""

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from .text import one_line
+
 
 def _escape(text: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): line breaks as \\n, and no other control character
+    (a reader that splits on a vertical tab or form feed would see a new property)."""
     text = text.replace("\x00", "").replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    text = text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return one_line(text)
 
 
 def _fold(line: str) -> list[str]:

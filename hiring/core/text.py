@@ -61,3 +61,15 @@ def web_link(value: str | None) -> str | None:
     except ValueError:  # e.g. an unbalanced "[" in the host
         return None
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: what ends a line
+# (or moves a terminal's cursor) in a plain-text email, an .ics file, a terminal or XML.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def one_line(value: object) -> str:
+    """Text a person typed, on one line: each run of control characters and line breaks
+    becomes one space. For outputs where a line break is structure (an email body, a
+    calendar file, a terminal), so typed text cannot add lines or escape sequences."""
+    return _CONTROLS.sub(" ", "" if value is None else str(value))

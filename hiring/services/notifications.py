@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db, mail
 from ..models import Notification, User
 from ..models.base import utcnow
+from ..validators import EMAIL
 
 OPT_OUT_EXEMPT = frozenset({"assigned"})  # assignment emails are always sent
 
@@ -97,6 +98,12 @@ def claim(email: Email) -> Notification | None:
 
 
 def deliver(email: Email, row: Notification) -> bool:
+    if not EMAIL.match(email.recipient.email):
+        # stored before addresses were checked this strictly: a mail library would read it
+        # as another address than the one shown, so it is not sent (shown as failed)
+        row.status, row.error = "failed", "not a single plain email address"
+        db.session.commit()
+        return False
     body = render_template(f"email/{email.template}.txt", recipient=email.recipient,
                            prefs_url=link("workflow.preferences"), **email.context)
     message = Message(subject=clean_header(email.title), recipients=[email.recipient.email],
