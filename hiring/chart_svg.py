@@ -7,7 +7,9 @@ goes into the PDF packet (as an image there). The coordinates come from hiring/c
 Written here rather than as a Jinja macro because printing its ~300 numbers through Jinja
 (attribute lookups, autoescaping each number) was a quarter of the debrief page's template
 time; here a number is formatted by Python's f-string, which prints it as Jinja did (str()).
-Every piece of text from the data (dimension names, shown numbers) goes through `escape`.
+Every piece of text from the data (dimension names, shown numbers) goes through `_text`:
+escaped, and without control characters, which XML forbids (in the PDF the SVG is an image:
+WeasyPrint drops a malformed one).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from markupsafe import Markup, escape
 
 from .core.chart import layout
 from .core.scoring import DebriefResult
+from .core.text import one_line
 
 NAME_CHARS = 30  # a longer dimension name is cut to 29 characters and "…"
 TRUNCATE_LEEWAY = 5  # Jinja's truncate filter's default: names up to 35 characters stay whole
@@ -57,7 +60,7 @@ def chart_svg(result: DebriefResult, width: int = 680) -> Markup:
         f'{c.height}" width="{c.width}" height="{c.height}" role="img" '
         'aria-labelledby="chart-title chart-desc">',
         f'<title id="chart-title">{chart_title(result)}</title>',
-        f'<desc id="chart-desc">{escape(_description(result))}</desc>',
+        f'<desc id="chart-desc">{_text(_description(result))}</desc>',
         f'<text x="{c.mean_x}" y="{top - 10}" font-size="11" fill="{MUTED}">mean</text>',
         f'<text x="{c.weight_x}" y="{top - 10}" font-size="11" text-anchor="end" '
         f'fill="{MUTED}">weight</text>',
@@ -72,7 +75,7 @@ def chart_svg(result: DebriefResult, width: int = 680) -> Markup:
     for row in c.rows:
         d, text_y = row.dimension, row.text_y
         out.append(f'<text x="{c.name_x}" y="{text_y}" font-size="12" text-anchor="end" '
-                   f'fill="{INK}">{escape(_short(d.name))}</text>')
+                   f'fill="{INK}">{_text(_short(d.name))}</text>')
         if row.bar is None:
             out.append(f'<text x="{c.label_w + 4}" y="{text_y}" font-size="11" '
                        f'fill="{NOT_ASSESSED}">not assessed</text>')
@@ -87,9 +90,9 @@ def chart_svg(result: DebriefResult, width: int = 680) -> Markup:
         out.extend(f'<circle cx="{x}" cy="{row.mid_y}" r="4" fill="{DOT}" stroke="#fff" '
                    'stroke-width="1"/>' for x in row.dots)
         out.append(f'<text x="{c.mean_x}" y="{text_y}" font-size="12" '
-                   f'fill="{INK}">{escape(d.mean_shown)}</text>')
+                   f'fill="{INK}">{_text(d.mean_shown)}</text>')
         out.append(f'<text x="{c.weight_x}" y="{text_y}" font-size="12" text-anchor="end" '
-                   f'fill="{INK}">{escape(d.weight_shown)}</text>')
+                   f'fill="{INK}">{_text(d.weight_shown)}</text>')
     lx, ly = c.legend_x, c.legend_y
     out.append(
         f'<g class="legend" font-size="11" fill="{INK}">'
@@ -102,5 +105,10 @@ def chart_svg(result: DebriefResult, width: int = 680) -> Markup:
         f'<text x="{lx + 246}" y="{ly}">spread (lowest\u2013highest)</text>'
         f'<circle cx="{lx + 400}" cy="{ly - 4}" r="4" fill="{DOT}"/>'
         f'<text x="{lx + 408}" y="{ly}">one interviewer</text></g></svg>')
-    # every text from the data went through escape() above; the rest is numbers
+    # every text from the data went through _text() above; the rest is numbers
     return Markup("\n".join(out))  # noqa: S704
+
+
+def _text(value: object) -> Markup:
+    """Data as SVG text: escaped, control characters as spaces (not allowed in XML 1.0)."""
+    return escape(one_line(value))

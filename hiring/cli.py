@@ -10,17 +10,25 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
 from .core.blueprint_parser import BlueprintError, parse_file
+from .core.text import one_line
 from .services.blueprints import blueprint_files, import_blueprint_files
+
+
+def shown(line: str) -> str:
+    """A line for the operator's terminal holding text from a file or typed in the web app:
+    control characters (escape sequences that retitle the window or erase lines) become
+    spaces."""
+    return one_line(line)
 
 
 def _print_result(result) -> None:
     parsed, template = result.parsed, result.template
     state = "new version" if result.created else "unchanged"
-    click.echo(f"{parsed.source_name}: {parsed.title} v{template.version} ({state})")
+    click.echo(shown(f"{parsed.source_name}: {parsed.title} v{template.version} ({state})"))
     for dim in parsed.dimensions:
-        click.echo(f"    {dim.weight:6.2f}%  {dim.name}  [{dim.weight_source}]")
+        click.echo(shown(f"    {dim.weight:6.2f}%  {dim.name}  [{dim.weight_source}]"))
     for warning in parsed.warnings:
-        click.secho(f"    warning: {warning}", fg="yellow")
+        click.secho(shown(f"    warning: {warning}"), fg="yellow")
 
 
 def run_import(paths: list[str] | None) -> list:
@@ -28,7 +36,7 @@ def run_import(paths: list[str] | None) -> list:
     try:
         results = import_blueprint_files(files)
     except BlueprintError as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
+        click.secho(shown(f"error: {exc}"), fg="red", err=True)
         click.echo("Nothing was imported.", err=True)
         sys.exit(1)
     return results
@@ -55,21 +63,21 @@ def inspect_command(path: str, as_json: bool) -> None:
     try:
         parsed = parse_file(path)
     except BlueprintError as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
+        click.secho(shown(f"error: {exc}"), fg="red", err=True)
         sys.exit(1)
     if as_json:
         click.echo(json.dumps(parsed.to_dict(), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{parsed.title} ({parsed.slug})")
+    click.echo(shown(f"{parsed.title} ({parsed.slug})"))
     for dim in parsed.dimensions:
-        click.echo(f"  {dim.weight:6.2f}%  {dim.name}  [{dim.weight_source}]")
+        click.echo(shown(f"  {dim.weight:6.2f}%  {dim.name}  [{dim.weight_source}]"))
     click.echo(
         f"  {len(parsed.case_studies)} case studies, {len(parsed.assess)} assessment areas, "
         f"{len(parsed.signals.strong)} strong / {len(parsed.signals.weak)} weak signals, "
         f"{len(parsed.signals.red_flags)} red flags"
     )
     for warning in parsed.warnings:
-        click.secho(f"  warning: {warning}", fg="yellow")
+        click.secho(shown(f"  warning: {warning}"), fg="yellow")
 
 
 @click.command("seed")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
+from .cli import shown
 from .services.notifications import mail_enabled, send
 from .services.reminders import due_now
 
@@ -29,6 +30,7 @@ def send_command(dry_run: bool) -> None:
     counts: dict[str, int] = {}
     for email, outcome in results:
         counts[outcome] = counts.get(outcome, 0) + 1
-        click.echo(f"{outcome:10}  {email.kind:8}  {email.recipient.email}  {email.title}")
+        click.echo(shown(f"{outcome:10}  {email.kind:8}  {email.recipient.email}  "
+                         f"{email.title}"))
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing due"
     click.echo(f"Reminders: {summary}.")

@@ -53,6 +53,7 @@ def candidate_record(candidate: Candidate) -> dict:
         "candidate": {
             "id": candidate.id, "name": candidate.name, "email": candidate.email,
             "stage": candidate.stage, "notes": candidate.notes,
+            "materials_url": candidate.materials_url,
             "created_at": _when(candidate.created_at), "erased_at": _when(candidate.erased_at),
             "opaque_id": candidate.opaque_id,
         },
@@ -62,7 +63,8 @@ def candidate_record(candidate: Candidate) -> dict:
         "retention": {"kept_until": _when(state.ends_at), "why": state.why,
                       "legal_holds": [h.id for h in state.holds]},
         "interviews": [{
-            "id": i.id, "kind": i.kind, "scheduled_at": _when(i.scheduled_at),
+            "id": i.id, "kind": i.kind, "title": i.title, "location": i.location,
+            "scheduled_at": _when(i.scheduled_at), "duration_minutes": i.duration_minutes,
             "interviewer": i.interviewer.name,
             "case_study": i.case_study.title if i.case_study else None,
             "scorecards": [_scorecard(s) for s in i.scorecards],
