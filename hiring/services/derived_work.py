@@ -108,3 +108,24 @@ def requisition_packets_changed(requisition_id: int) -> None:
     from ..packets.queue import rerender_requisition
 
     rerender_requisition(requisition_id)
+
+
+def packets_naming(user_id: int) -> list[int]:
+    """The candidates whose packet is already made and prints this person's name: as an
+    interviewer on the loop, or as who recorded a decision."""
+    from sqlalchemy import or_, select
+
+    from ..models import Decision, Interview, PacketRender
+
+    return sorted(db.session.scalars(select(PacketRender.candidate_id).where(or_(
+        PacketRender.candidate_id.in_(select(Interview.candidate_id).where(
+            Interview.interviewer_id == user_id)),
+        PacketRender.candidate_id.in_(select(Decision.candidate_id).where(
+            Decision.decided_by_id == user_id))))))
+
+
+def person_renamed(candidate_ids: list[int]) -> None:
+    """Someone these packets print was renamed: each is rendered again (the caller holds
+    the candidates' rows: hiring/services/locks.py)."""
+    for candidate_id in candidate_ids:
+        packet_content_changed(candidate_id)

@@ -15,7 +15,9 @@ from ..core.vocabulary import UserRole
 from ..extensions import db
 from ..models import User
 from ..validators import EMAIL, normalise_email
+from .derived_work import packets_naming, person_renamed
 from .errors import Invalid, NotAllowed
+from .locks import lock_candidates
 from .transaction import transaction
 
 EMAIL_TAKEN = "A user with this email already exists."
@@ -111,9 +113,12 @@ def update_user(user: User, email: str, name: str, role: str, active: bool,
     after = {"email": email, "name": name, "role": role, "active": active}
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     with _unique_email(email, except_id=user.id):
+        renamed = packets_naming(user.id) if "name" in changed else []
+        lock_candidates(renamed)  # before anything is recorded (the global lock order)
         user.email, user.name, user.role, user.active = email, name, role, active
         if not changed:
             return
+        person_renamed(renamed)  # the packets print interviewers' and deciders' names
         target = f"user:{user.id}"
         if "role" in changed:
             record("role_changed", actor=actor, target=target, details=changed["role"])
