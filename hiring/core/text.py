@@ -26,10 +26,29 @@ _UNIT = re.compile(r"&#?\w+;|[^\s&]")  # an escaped entity counts as one charact
 _LONG_RUN = re.compile(r"(?:&#?\w+;|[^\s&<>]){" + str(BREAK_EVERY + 1) + ",}")
 
 
+ZWJ = "\u200d"
+
+
+def _joins_previous(unit: str) -> bool:
+    """Part of the character before it: a combining mark, a zero-width joiner, a variation
+    selector or an emoji skin-tone modifier. A break there would split one character."""
+    code = ord(unit[0]) if len(unit) == 1 else 0
+    return (code != 0 and (unicodedata.combining(unit) != 0 or unit == ZWJ
+                           or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF))
+
+
 def _break_run(match: re.Match) -> str:
-    units = _UNIT.findall(match.group(0))
-    return ZWSP.join("".join(units[i:i + BREAK_EVERY]) for i in range(0, len(units),
-                                                                      BREAK_EVERY))
+    out: list[str] = []
+    count = 0
+    previous = ""
+    for unit in _UNIT.findall(match.group(0)):
+        if count >= BREAK_EVERY and not _joins_previous(unit) and previous != ZWJ:
+            out.append(ZWSP)
+            count = 0
+        out.append(unit)
+        count += 1
+        previous = unit
+    return "".join(out)
 
 
 def break_long_words(html: str) -> str:
@@ -40,7 +59,12 @@ def break_long_words(html: str) -> str:
     `overflow-wrap: anywhere` WeasyPrint's search for one grows with the square of the
     word's length (measured: 5,000 characters 7.5 s, 20,000 over 100 s). With a break
     opportunity every 30 characters, the same text lays out like ordinary prose."""
-    return _TEXT_NODE.sub(lambda m: ">" + _LONG_RUN.sub(_break_run, m.group(1)) + "<", html)
+    head, marker, body = html.partition("</head>")
+    if not marker:  # a fragment: all of it is text to lay out
+        head, body = "", html
+    # the head's <title> becomes the PDF's metadata, not laid out: left as typed
+    return head + marker + _TEXT_NODE.sub(
+        lambda m: ">" + _LONG_RUN.sub(_break_run, m.group(1)) + "<", body)
 
 
 def search_key(text: str | None) -> str:
