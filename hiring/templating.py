@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from datetime import datetime
 from typing import NamedTuple
 
@@ -27,6 +28,13 @@ def fmt_minutes(low: int | None, high: int | None) -> str:
     if low is None:
         return ""
     return f"{low} min" if low == high or high is None else f"{low}\u2013{high} min"
+
+
+def json_text(value: object) -> str:
+    """Stored JSON (audit details) for a person to read: the text as typed, not \\uXXXX
+    escapes (Jinja's `tojson` is for JSON inside a <script>). Autoescaping then escapes it
+    once for the page."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def fmt_datetime(value: datetime | None) -> str:
@@ -113,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(chart_title, "chart_title")
     app.add_template_filter(web_link, "web_link")
     app.add_template_filter(one_line, "one_line")  # plain-text emails
+    app.add_template_filter(json_text, "json_text")
     app.add_template_filter(clip_for_print, "clip")
     app.add_template_filter(svg_data_uri, "svg_data_uri")
     app.add_template_global(radio_inputs, "radio_inputs")

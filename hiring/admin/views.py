@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
 from ..audit import EVENTS
@@ -16,7 +16,7 @@ from ..services import users as users_service
 from ..services.errors import DomainError
 from ..services.passwords import SelfReset
 from ..services.passwords import reset_password as reset_password_service
-from ..validators import refused
+from ..validators import normalise_email, refused
 from . import bp
 from .forms import AuditFilterForm, NewUserForm, UserForm
 
@@ -124,9 +124,14 @@ def audit():
     if form.event.data in EVENTS:
         query = query.where(AuditEvent.event == form.event.data)
     # a search term is never stored; PostgreSQL cannot take a NUL even in a LIKE
-    needle = search_key((form.actor.data or "").replace("\x00", ""))[:254]
-    if needle:
-        query = query.where(prefix_match(AuditEvent.actor_email, needle))
+    typed = (form.actor.data or "").replace("\x00", "")
+    # emails are stored as the login form normalises them (trimmed, lower-cased): the term
+    # in that form finds what the log shows; its search key ("strasse" for "straße",
+    # "eve" for "ｅｖｅ") also finds an address stored in plain ASCII
+    needles = {n for n in (normalise_email(typed)[:254], search_key(typed)[:254]) if n}
+    if needles:
+        query = query.where(or_(*(prefix_match(AuditEvent.actor_email, n)
+                                  for n in sorted(needles))))
     before, after = _cursor("before"), _cursor("after")
     if after is not None:
         rows = db.session.scalars(query.where(AuditEvent.id > after)
