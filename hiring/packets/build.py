@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -23,10 +24,17 @@ def packet_css() -> str:
     return PACKET_CSS.read_text(encoding="utf-8") + f"\n@page {{ size: {size}; }}\n"
 
 
+# Control characters other than tab and line breaks: typed feedback may hold one (a BEL
+# pasted from a terminal); in the PDF it made the text of every line set in that font read
+# back as garbage. The packet's own markup has none.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def packet_html(debrief: Debrief) -> str:
+    html = render_template("packets/packet.html", d=debrief,
+                           generated=utcnow().strftime("%Y-%m-%d"))
     # break opportunities in long words: see core.text.break_long_words for the numbers
-    return break_long_words(render_template("packets/packet.html", d=debrief,
-                                            generated=utcnow().strftime("%Y-%m-%d")))
+    return break_long_words(_UNPRINTABLE.sub(" ", html))
 
 
 def packet_key(html: str, css: str) -> str:
