@@ -326,3 +326,90 @@ def test_redis_keys_hold_no_email_or_address(build, people):
     keys = [k.decode() for k in redis.Redis.from_url(REDIS).scan_iter(match=f"{prefix}:*")]
     assert len(keys) == 3  # one per kind of count: address, account+address, account
     assert not any("iv@" in k or "10.6.0.1" in k for k in keys)
+
+
+# ---- attempts are counted before the password is checked -------------------------------------
+
+def test_parallel_attempts_take_their_places_before_any_password_is_checked(
+        build, store, people):
+    """20 attempts at once at one account from one client, limit 3 there: exactly 3 pass
+    (the count is taken atomically before the check), and the 17 refused ones gave their
+    places back: the client's own limit (25) still has 22 places left."""
+    import threading
+
+    app, _ = build(store, LOGIN_FAILURES_PER_ACCOUNT_ADDRESS="3 per 15 minutes")
+    throttle = app.extensions["login_throttle"]
+    start, results = threading.Barrier(20), []
+
+    def begin():
+        start.wait(5)
+        results.append(throttle.begin("iv@example.com", "10.8.0.1", known=False))
+
+    threads = [threading.Thread(target=begin) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    passed = [a for a in results if a.refusal is None]
+    assert len(results) == 20 and len(passed) == 3
+    assert {a.refusal.reason for a in results if a.refusal} == {"account_address"}
+    for attempt_ in passed:
+        attempt_.failed()
+    later = throttle.begin("iv@example.com", "10.8.0.1", known=False)
+    assert later.refusal is not None and later.refusal.retry_after == 900 + 1
+    for i in range(22):  # 3 + 22 = 25, the client's limit
+        other = throttle.begin(f"user{i}@example.com", "10.8.0.1", known=False)
+        assert other.refusal is None, i
+        other.failed()
+    assert throttle.begin("user99@example.com", "10.8.0.1", known=False
+                          ).refusal.reason == "address"
+
+
+def change_password(client, current, address="10.0.0.1"):
+    environ = {"REMOTE_ADDR": address}
+    page = client.get("/auth/password", environ_base=environ)
+    new = "a brand new passphrase"
+    return client.post("/auth/password", environ_base=environ, data={
+        "current_password": current, "new_password": new, "confirm": new,
+        "csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+def test_wrong_current_passwords_count_like_failed_sign_ins(build, store, people):
+    """The password-change page checks a password too: a session holder's wrong guesses
+    at the current password count for the account and their address, and past the limit
+    (5 here) the page answers 429 without checking, even the right password."""
+    app, _ = build(store)
+    holder = app.test_client()
+    assert attempt(holder, "iv@example.com", PASSWORD).status_code == 302
+    for i in range(5):
+        response = change_password(holder, f"{WRONG} {i}")
+        assert response.status_code == 200
+        assert "That is not your current password." in page_text(response)
+    response = change_password(holder, PASSWORD)
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == str(900 + 1)
+    assert ("Too many failed sign-in attempts for this account from here. Try again in "
+            "16 minutes") in page_text(response)
+    assert "not your current password" not in page_text(response)
+    # the login form from that address is refused the same way: one count
+    refused(attempt(app.test_client(), "iv@example.com", PASSWORD), "from here")
+    # other addresses are not: the owner signs in, and changes the password, elsewhere
+    assert attempt(app.test_client(), "iv@example.com", PASSWORD, "10.0.0.2"
+                   ).status_code == 302
+    assert change_password(holder, PASSWORD, "10.0.0.2").status_code == 302
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.event.in_(
+        ("login_failure", "login_throttled"))).order_by(AuditEvent.id)).all()
+    assert [(e.event, e.details.get("form")) for e in events] == (
+        [("login_failure", "password_change")] * 5
+        + [("login_throttled", "password_change"), ("login_throttled", None)])
+
+
+def test_failed_sign_ins_and_wrong_current_passwords_add_up(build, people):
+    app, _ = build()
+    holder = app.test_client()
+    assert attempt(holder, "iv@example.com", PASSWORD).status_code == 302
+    for i in range(3):
+        assert attempt(app.test_client(), "iv@example.com", f"{WRONG} {i}").status_code == 200
+    for i in range(2):
+        assert change_password(holder, f"{WRONG} {i}").status_code == 200
+    assert change_password(holder, PASSWORD).status_code == 429

@@ -16,6 +16,15 @@ plus the previous one weighted by how much of it still overlaps):
 So a spray from one client stops at its own limits and the account's owner, from any other
 client, signs in as usual; a spray from many clients slows the account for new clients only.
 
+An attempt takes its place in the counts BEFORE the password is checked (`Throttle.begin`:
+an atomic increment, then the count before it compared with the limit), so parallel
+requests cannot all pass a check made before any of their failures is counted: with a limit
+of 5, at most 5 attempts reach the password hash however many arrive at once. A refused
+attempt gives its place back at once; a right password gives back its place in the
+address's and the account's counts and forgives the client's typos at the account
+(`Attempt.succeeded`); a wrong one keeps it (`Attempt.failed`). Every form that checks a
+password counts here the same way: the login page and the password-change page.
+
 Counters live in Redis when `REDIS_URL` is set (one count across gunicorn workers; if
 Redis fails, the worker falls back to its own memory and logs it), else in this process's
 memory. Keys hold a hash of the email and address, never the values themselves. The time
@@ -93,18 +102,26 @@ class MemoryStore:
         value, expires = self.values.get(key, (0, 0))
         return value if expires > now else 0
 
-    def incr(self, key: str, ttl: int) -> int:
+    def take(self, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
+        """Add one to `key` and read `previous_key`, atomically: (key's new value,
+        previous_key's value). Two callers never see the same new value."""
         now = time.monotonic()
         with self.lock:
             self._sweep(now)
             value = self._get(key, now) + 1
             self.values[key] = (value, now + ttl)
-            return int(value)
+            return int(value), int(self._get(previous_key, now))
 
-    def get_many(self, keys: list[str]) -> list[int]:
+    def release(self, keys: list[str]) -> None:
+        """Take one back from each key (never below zero; a key gone stays gone)."""
         now = time.monotonic()
         with self.lock:
-            return [int(self._get(key, now)) for key in keys]
+            for key in keys:
+                value, expires = self.values.get(key, (0, 0))
+                if expires <= now or value <= 1:
+                    self.values.pop(key, None)
+                else:
+                    self.values[key] = (value - 1, expires)
 
     def delete(self, keys: list[str]) -> None:
         with self.lock:
@@ -131,6 +148,17 @@ redis.call('SET', KEYS[1], tostring(at + tonumber(ARGV[2])), 'EX', ARGV[3])
 return '0'
 """
 
+# Takes one back from each key; a key that would be 0 or less (or had expired) is deleted,
+# so a late release never leaves a negative count behind.
+_RELEASE = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 and redis.call('DECR', key) <= 0 then
+    redis.call('DEL', key)
+  end
+end
+return 0
+"""
+
 
 class RedisStore:
     """Counters shared by every worker; a failing Redis falls back to memory (logged)."""
@@ -141,6 +169,7 @@ class RedisStore:
         self.errors = (redis.RedisError, OSError)
         self.redis = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
         self.gate_script = self.redis.register_script(_GATE)
+        self.release_script = self.redis.register_script(_RELEASE)
         self.fallback = MemoryStore()
 
     def _run(self, name: str, *args):
@@ -150,14 +179,17 @@ class RedisStore:
             log.error("login throttling: Redis failed (%s); counting in this worker", exc)
             return getattr(self.fallback, name)(*args)
 
-    def _incr(self, key: str, ttl: int) -> int:
-        pipe = self.redis.pipeline()
+    def _take(self, key: str, previous_key: str, ttl: int) -> tuple[int, int]:
+        pipe = self.redis.pipeline(transaction=True)  # MULTI/EXEC: one atomic step
         pipe.incr(key)
         pipe.expire(key, ttl)
-        return int(pipe.execute()[0])
+        pipe.get(previous_key)
+        value, _, previous = pipe.execute()
+        return int(value), int(previous or 0)
 
-    def _get_many(self, keys: list[str]) -> list[int]:
-        return [int(v or 0) for v in self.redis.mget(keys)]
+    def _release(self, keys: list[str]) -> None:
+        if keys:
+            self.release_script(keys=keys)
 
     def _delete(self, keys: list[str]) -> None:
         self.redis.delete(*keys)
@@ -166,11 +198,11 @@ class RedisStore:
         return float(self.gate_script(keys=[key], args=[repr(at), repr(delay),
                                                          int(delay) + 600]))
 
-    def incr(self, key, ttl):
-        return self._run("incr", key, ttl)
+    def take(self, key, previous_key, ttl):
+        return self._run("take", key, previous_key, ttl)
 
-    def get_many(self, keys):
-        return self._run("get_many", keys)
+    def release(self, keys):
+        return self._run("release", keys)
 
     def delete(self, keys):
         return self._run("delete", keys)
@@ -225,12 +257,17 @@ class Throttle:
         base = f"{self.prefix}:{scope}:{limit.seconds}:{ident}"
         return f"{base}:{window}", f"{base}:{window - 1}", now - window * limit.seconds
 
-    def _over(self, scope: str, ident: str, limits: list[Limit], now: float):
-        """(worst excess over a limit, seconds until under every limit) or None if under."""
+    def _take(self, scope: str, ident: str, limits: list[Limit], now: float,
+              taken: list[str]):
+        """Count one more attempt under each limit (the keys go to `taken`); (worst excess
+        over a limit, seconds until under every limit) of the counts BEFORE this attempt,
+        or None if they were under every limit."""
         worst, wait = None, 0
         for limit in limits:
             current_key, previous_key, elapsed = self._keys(scope, ident, limit, now)
-            current, previous = self.store.get_many([current_key, previous_key])
+            current, previous = self.store.take(current_key, previous_key, 2 * limit.seconds)
+            taken.append(current_key)
+            current -= 1  # the attempts before this one
             count = sliding_count(current, previous, elapsed, limit.seconds)
             if count >= limit.amount:
                 excess = math.floor(count) - limit.amount
@@ -239,45 +276,66 @@ class Throttle:
                                                      limit.seconds, limit.amount))
         return None if worst is None else (worst, wait)
 
-    def check(self, email: str, address: str, known: bool) -> Refusal | None:
-        """May this client try a password for this account now? Takes the account's slot
-        when it is slowed and the client unknown."""
+    def begin(self, email: str, address: str, known: bool) -> Attempt:
+        """May this client try a password for this account now? The attempt takes its
+        place in every count first (so parallel attempts are counted against each other),
+        and gives it back if refused. Takes the account's slot when it is slowed and the
+        client unknown. Call `failed()` or `succeeded()` on the result once the password
+        is checked."""
         now = self.clock()
         account, pair = _digest(email), _digest(f"{email} {address}")
-        over = self._over("address", _digest(address), self.per_address, now)
+        taken: list[str] = []
+
+        def refuse(reason: str, wait: int) -> Attempt:
+            self.store.release(taken)
+            return Attempt(self, email, address, Refusal(reason, wait), [])
+
+        over = self._take("address", _digest(address), self.per_address, now, taken)
         if over:
-            return Refusal("address", over[1])
-        over = self._over("pair", pair, self.per_pair, now)
+            return refuse("address", over[1])
+        over = self._take("pair", pair, self.per_pair, now, taken)
         if over:
-            return Refusal("account_address", over[1])
-        over = self._over("account", account, self.per_account, now)
+            return refuse("account_address", over[1])
+        over = self._take("account", account, self.per_account, now, taken)
         if over and not known:
             delay = min(2.0 ** (over[0] + 1), self.max_delay)
             wait = self.store.gate(f"{self.prefix}:gate:{account}", now, delay)
             if wait > 0:
-                return Refusal("account_slowed", max(1, math.ceil(wait)))
-        return None
+                return refuse("account_slowed", max(1, math.ceil(wait)))
+        return Attempt(self, email, address, None, taken)
 
-    def failed(self, email: str, address: str) -> None:
-        now = self.clock()
-        for scope, ident, limits in (
-                ("address", _digest(address), self.per_address),
-                ("pair", _digest(f"{email} {address}"), self.per_pair),
-                ("account", _digest(email), self.per_account)):
-            for limit in limits:
-                current_key, _, _ = self._keys(scope, ident, limit, now)
-                self.store.incr(current_key, 2 * limit.seconds)
-
-    def succeeded(self, email: str, address: str) -> None:
-        """The right password from this client: its earlier typos on the account are
-        forgiven (the account's and the address's counts stay)."""
+    def _forgive(self, email: str, address: str, taken: list[str]) -> None:
+        """The right password from this client: this attempt is not counted, and its
+        earlier typos on the account are forgiven (the account's and the address's counts
+        of earlier failures stay)."""
         now = self.clock()
         pair = _digest(f"{email} {address}")
         keys = []
         for limit in self.per_pair:
             current_key, previous_key, _ = self._keys("pair", pair, limit, now)
             keys += [current_key, previous_key]
+        self.store.release([key for key in taken if key not in keys])
         self.store.delete(keys)
+
+
+@dataclass
+class Attempt:
+    """One password attempt, counted from `Throttle.begin` on. `refusal` set: refused and
+    not counted (do not check the password). Else check it, then call one of `failed()`
+    (the attempt stays counted) or `succeeded()` (it is taken back)."""
+
+    throttle: Throttle
+    email: str
+    address: str
+    refusal: Refusal | None
+    taken: list[str]
+
+    def failed(self) -> None:
+        self.taken = []  # counted already; nothing to give back
+
+    def succeeded(self) -> None:
+        taken, self.taken = self.taken, []
+        self.throttle._forgive(self.email, self.address, taken)
 
 
 def init_throttle(app: Flask) -> None:

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import User, UserSession
 from ..policy import public, requires
 from ..services import accounts
-from ..services.errors import DomainError
+from ..services.errors import DomainError, Throttled
 from ..validators import show_errors
 from . import bp
 from .forms import LoginForm, PasswordChangeForm
@@ -40,8 +40,10 @@ def login():
     if form.validate_on_submit():
         email, address = form.email.data, request.remote_addr or ""
         user = db.session.scalar(select(User).where(User.email == email))
-        refusal = throttle().check(email, address,
+        # the attempt is counted before the password is checked (parallel guesses too)
+        attempt = throttle().begin(email, address,
                                    known=user is not None and user.id in known_accounts())
+        refusal = attempt.refusal
         if refusal is not None:
             record_now("login_throttled", actor_email=email[:254],
                        details={"limit": refusal.reason, "retry_after": refusal.retry_after})
@@ -51,7 +53,7 @@ def login():
                 "Retry-After": str(refusal.retry_after)}
         ok = check_password(user.password_hash if user else None, form.password.data)
         if ok and user.active:
-            throttle().succeeded(email, address)
+            attempt.succeeded()
             accounts.log_in(user)
             if user.must_change_password:
                 response = redirect(url_for("auth.change_password"))
@@ -59,7 +61,7 @@ def login():
                 response = redirect(safe_next(request.args.get("next")) or url_for("home"))
             remember_device(response, user.id)
             return response
-        throttle().failed(email, address)
+        attempt.failed()
         record_now("login_failure", actor=user, actor_email=email[:254],
                    details={"reason": "inactive" if ok else "bad credentials"})
         flash(FAILED, "error")
@@ -95,7 +97,14 @@ def change_password():
     user = current_user._get_current_object()
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(user, form.current_password.data, form.new_password.data,
+                                     address=request.remote_addr or "",
+                                     known=user.id in known_accounts())
+        except Throttled as exc:
+            flash(exc.message, "error")
+            return render_template("auth/password.html", form=form,
+                                   forced=user.must_change_password), exc.status, {
+                "Retry-After": str(exc.retry_after)}
         except DomainError as exc:
             show_errors(form, exc.errors)
         else:

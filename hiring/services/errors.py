@@ -40,3 +40,15 @@ class Conflict(DomainError):
 
 class NotFound(DomainError):
     status = 404
+
+
+class Throttled(DomainError):
+    """Too many failed password attempts for the account from this client (the login
+    throttle, hiring/auth/throttle.py): refused without checking the password. Views add
+    `Retry-After: retry_after`."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
