@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Candidate, Decision, Interview, Notification, Requisition, Scorecard, User
 from ..models.base import utcnow
 from ..policy_rules import may_see_feedback
+from .errors import NotAllowed
 from .notifications import Email, interval_slot, link, send
 
 CLOSED_STAGES = ("hired", "rejected", "withdrawn")
@@ -172,7 +173,12 @@ def last_reminder(interview: Interview) -> datetime | None:
 
 def remind_now(interview: Interview, by: User, now: datetime | None = None) -> str:
     """The hiring manager's "remind now": one email, at most one reminder of any kind per
-    interval per scorecard, audited. Returns the outcome of send()."""
+    interval per scorecard, audited. Returns the outcome of send(). A deactivated
+    interviewer is sent nothing (send() skips inactive people), so the request is refused
+    (NotAllowed) rather than recorded as a reminder that never goes out."""
+    if not interview.interviewer.active:
+        raise NotAllowed(f"{interview.interviewer.name} is deactivated: reassign the "
+                         "interview to someone active. No reminder was sent.")
     now = now or utcnow()
     hours = current_app.config["REMINDER_INTERVAL_HOURS"]
     last = last_reminder(interview)

@@ -17,6 +17,7 @@ from ..models import Candidate, Decision, Interview, Notification, Requisition, 
 from ..models.base import utcnow
 from ..policy import authorize, requires
 from ..policy_rules import blind_candidate_ids, feedback_visible
+from ..services.errors import DomainError
 from ..services.notifications import mail_enabled
 from ..services.reminders import (
     CLOSED_STAGES,
@@ -130,7 +131,8 @@ def late_feedback(page: int, now):
         items.append({"interview": interview, "late": now - due_at(interview),
                       "reminded": reminded,
                       "can_remind": (reminded is None or now - reminded >= interval)
-                      and interview.interviewer.reminder_emails})
+                      and interview.interviewer.reminder_emails
+                      and interview.interviewer.active})
     return items, more
 
 
@@ -193,6 +195,9 @@ def remind(interview_id: int):
         return back
     except OptedOut:
         flash(f"{interview.interviewer.name} has turned reminder emails off.", "warning")
+        return back
+    except DomainError as exc:
+        flash(exc.message, "warning")
         return back
     messages = {"sent": ("success", f"Reminder sent to {interview.interviewer.name}."),
                 "failed": ("error", "The reminder could not be sent; it is listed on the "
