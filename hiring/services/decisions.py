@@ -1,21 +1,29 @@
 """Recording a hiring decision, and a requisition's decision settings.
 
 A Hire moves the candidate to Offer and a No hire to Rejected; a later decision undoes that
-move (the stage it came from is kept on the decision), and every move is audited."""
+move (the stage it came from is kept on the decision), and every move is audited. A Hire
+needs at least one submitted scorecard (an interviewer's own, the ones a debrief counts):
+structured feedback is what the app exists for. No hire and Hold need none (a candidate
+screened out early)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
+from sqlalchemy import exists, select
+
 from ..audit import record
 from ..core.vocabulary import Outcome, Stage
 from ..extensions import db
-from ..models import DECISIONS, Candidate, Decision, Requisition, User
+from ..models import DECISIONS, Candidate, Decision, Interview, Requisition, Scorecard, User
 from .debrief import settings_for
 from .derived_work import decision_changed, requisition_changed
 from .errors import Invalid, NotAllowed, NotFound
 from .locks import lock_candidate, lock_requisition_candidates
 from .transaction import transaction
+
+NO_FEEDBACK = ("A Hire needs at least one submitted scorecard, and this candidate has none "
+               "yet. Record No hire or Hold, or wait for the interviewers' feedback.")
 
 # The stage each decision moves a candidate to; a decision not listed (Hold) moves nothing.
 STAGE_AFTER = {Outcome.HIRE.value: Stage.OFFER.value, Outcome.NO_HIRE.value: Stage.REJECTED.value}
@@ -30,6 +38,14 @@ def _stage_before_decisions(candidate: Candidate) -> str:
             and candidate.stage == STAGE_AFTER.get(standing.decision)):
         return standing.previous_stage
     return candidate.stage
+
+
+def _has_submitted_feedback(candidate_id: int) -> bool:
+    """Has an interview of the candidate its interviewer's submitted scorecard? (What
+    debrief.submitted_scorecards counts.)"""
+    return bool(db.session.scalar(select(exists().where(
+        Interview.candidate_id == candidate_id, Scorecard.interview_id == Interview.id,
+        Scorecard.author_id == Interview.interviewer_id, Scorecard.status == "submitted"))))
 
 
 def record_decision(candidate: Candidate, decision: str, rationale: str,
@@ -51,6 +67,10 @@ def record_decision(candidate: Candidate, decision: str, rationale: str,
         db.session.expire(candidate, ["decisions"])
         if candidate.erased:
             raise NotAllowed("This candidate's data was erased; no decision can be recorded.")
+        # under the candidate's lock, which every change to its interviews and scorecards
+        # takes first: what is counted here cannot change before this commits
+        if decision == Outcome.HIRE.value and not _has_submitted_feedback(candidate.id):
+            raise Invalid.on("decision", NO_FEEDBACK)
         base = _stage_before_decisions(candidate)
         target = STAGE_AFTER.get(decision, base)
         entry = Decision(candidate_id=candidate.id, decision=decision, rationale=rationale,
