@@ -33,6 +33,8 @@ EVENTS = (
     "scorecard_submitted", "scorecard_amended", "requisition_created", "requisition_changed",
     "candidate_created", "candidate_changed", "interview_created", "interview_changed",
     "interview_deleted", "loop_planned", "role_version_imported",
+    # a deactivated author's draft discarded as its interview is reassigned or removed: ids
+    "scorecard_discarded",
 )
 
 # Serialises writers of the chain on PostgreSQL for the rest of their transaction, so two

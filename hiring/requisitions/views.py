@@ -270,6 +270,12 @@ def suggest(candidate_id: int):
 def _interview_form(template: TemplateVersion, obj=None) -> InterviewForm:
     form = InterviewForm(obj=obj)
     form.interviewer_id.choices = _people(tuple(UserRole))
+    current = obj.interviewer if obj is not None else None
+    if current is not None and not current.active:
+        # kept while the time or place moves (the service accepts keeping them); choosing
+        # them anew is not offered
+        form.interviewer_id.choices.insert(0, SelectChoice(
+            current.id, f"{current.name} ({current.email}), deactivated: reassign"))
     form.focus.choices = [SelectChoice(d.id, d.name) for d in template.dimensions]
     form.case_study_id.choices = [SelectChoice(0, "No case study")] + [
         SelectChoice(c.id, c.title) for c in template.case_studies]
@@ -337,7 +343,8 @@ def edit_interview(interview_id: int):
             return redirect(url_for("requisitions.candidate",
                                     candidate_id=interview.candidate_id))
     return render_template("requisitions/interview_form.html", form=form,
-                           candidate=interview.candidate, interview=interview)
+                           candidate=interview.candidate, interview=interview,
+                           fixed=service.submitted_own_scorecard(interview))
 
 
 @bp.post("/interviews/<int:interview_id>/delete")

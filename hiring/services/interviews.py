@@ -1,15 +1,47 @@
-"""Scheduling interviews: save one, apply a requisition's loop template, find clashes."""
+"""Scheduling interviews: save one, apply a requisition's loop template, find clashes, and
+the rules every assignment of an interviewer obeys (independence, erased candidates)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 
 from ..core.schedule import Clash, Slot, clashes
 from ..extensions import db
-from ..models import Candidate, Interview, LoopStep, TemplateDimension, User
+from ..models import Candidate, Interview, LoopStep, Scorecard, TemplateDimension, User
+from ..policy_rules import feedback_visible
+from .errors import Invalid, NotAllowed
+
+CANDIDATE_ERASED = ("This candidate's data was erased: the record takes no new details, "
+                    "interviews or changes to its loop.")
+NOT_INDEPENDENT = ("{name} may already have read this candidate's feedback; their scorecard "
+                   "would not be independent. Choose someone else.")
+
+
+def refuse_erased(candidate: Candidate | None) -> None:
+    """An erased candidate's record takes nothing new (docs/retention.md): no personal
+    data, no interview (whose scorecard the policy would refuse), no loop change."""
+    if candidate is not None and candidate.erased:
+        raise NotAllowed(CANDIDATE_ERASED)
+
+
+def check_independent(candidate_id: int, user: User, field: str) -> None:
+    """Nobody is given an interview on a candidate whose submitted feedback they may
+    already have read (the candidate's hiring manager or an admin not blind on them, an
+    interviewer whose own scorecards on them are in): their scorecard would not be
+    independent, and a blind user could otherwise hand their pending interview away, read
+    the panel's feedback and take it back. Asked with the policy's SQL form
+    (feedback_visible) BEFORE the interview is assigned to them (afterwards it would make
+    them blind), under the candidate's row lock (a submission in progress holds it).
+    Keeping an interview's current interviewer is never asked here."""
+    submitted = db.session.scalar(select(exists().where(
+        Scorecard.interview_id == Interview.id, Interview.candidate_id == candidate_id,
+        Scorecard.status == "submitted")))
+    if submitted and db.session.scalar(select(exists().where(
+            Candidate.id == candidate_id, feedback_visible(user)))):
+        raise Invalid.on(field, NOT_INDEPENDENT.format(name=user.name))
 
 
 @dataclass

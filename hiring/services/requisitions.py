@@ -7,7 +7,7 @@ email and notes are personal data, so erasure never has to rewrite the log)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -36,8 +36,14 @@ from .derived_work import (
     requisition_changed,
     requisition_packets_changed,
 )
-from .errors import Invalid, NotAllowed
-from .locks import lock_candidates, lock_interview, lock_requisition_candidates
+from .errors import Invalid, NotAllowed, NotFound
+from .interviews import check_independent, refuse_erased
+from .locks import (
+    lock_candidate,
+    lock_candidates,
+    lock_interview,
+    lock_requisition_candidates,
+)
 from .transaction import transaction
 
 MANAGERS = (UserRole.HIRING_MANAGER, UserRole.ADMIN)  # who may own a requisition
@@ -71,11 +77,27 @@ def find(model, object_id: int | None):
     return db.session.get(model, object_id)
 
 
-def _active_user(user_id: int | None, roles, field: str, message: str) -> User:
+def _active_user(user_id: int | None, roles, field: str, message: str, *,
+                 keep: int | None = None) -> User:
+    """The chosen user, active and holding one of `roles`; `keep` (the current holder of
+    the place) is accepted whatever has become of them since: keeping a deactivated
+    interviewer while the time moves is not choosing them."""
     user = find(User, user_id)
+    if user is not None and user.id == keep:
+        return user
     if user is None or not user.active or user.role not in roles:
         raise Invalid.on(field, message)
     return user
+
+
+def _hold_candidate(candidate_id: int) -> Candidate:
+    """The candidate's row, locked and re-read (the first lock of the global order,
+    hiring/services/locks.py), refused if it was erased meanwhile."""
+    candidate = lock_candidate(candidate_id)
+    if candidate is None:
+        raise NotFound("There is no such candidate.")
+    refuse_erased(candidate)
+    return candidate
 
 
 def _check_requisition(data: RequisitionInput) -> None:
@@ -205,7 +227,9 @@ def update_candidate(candidate: Candidate, name: str, email: str, stage: str | N
     """A stage move is its own `stage_changed` event (hidden, like decisions, from readers
     blind to the candidate); the other fields are named, never quoted. An editor who still
     owes a scorecard on the candidate neither sees the stage (a decision sets it) nor moves
-    it: their `stage` is ignored (None from their form), and nothing tells them what it is."""
+    it: their `stage` is ignored (None from their form), and nothing tells them what it is.
+    An erased candidate takes no new personal data (NotAllowed)."""
+    refuse_erased(candidate)
     if stage is None or blinded(actor, candidate):
         stage = candidate.stage
     materials_url = _check_candidate(name, stage, materials_url)
@@ -214,7 +238,7 @@ def update_candidate(candidate: Candidate, name: str, email: str, stage: str | N
                                          "materials_url": materials_url}))
     target = f"candidate:{candidate.id}"
     with transaction():
-        lock_candidates([candidate.id])  # before the audit chain (hiring/services/locks.py)
+        _hold_candidate(candidate.id)  # before the audit chain (hiring/services/locks.py)
         if stage != candidate.stage:
             record("stage_changed", actor=actor, target=target,
                    details={"from": str(candidate.stage), "to": str(stage),
@@ -230,22 +254,28 @@ def update_candidate(candidate: Candidate, name: str, email: str, stage: str | N
             packet_content_changed(candidate.id)  # packets print the name and stage
 
 
-def _apply_interview(interview: Interview, data: InterviewInput,
-                     template: TemplateVersion) -> None:
+def _check_interview(data: InterviewInput, template: TemplateVersion) -> None:
     if data.kind not in INTERVIEW_KINDS:
         raise Invalid.on("kind", "Choose an interview type from the list.")
-    _active_user(data.interviewer_id, tuple(UserRole), "interviewer_id",
-                 "Choose an active interviewer.")
-    dims = {d.id: d for d in template.dimensions}
-    if set(data.focus) - set(dims):
+    if set(data.focus) - {d.id for d in template.dimensions}:
         raise Invalid.on("focus", "Choose focus dimensions of this role.")
     if data.case_study_id and data.case_study_id not in {c.id for c in template.case_studies}:
         raise Invalid.on("case_study_id", "Choose a case study of this role.")
+
+
+def _interviewer(data: InterviewInput, *, keep: int | None = None) -> User:
+    return _active_user(data.interviewer_id, tuple(UserRole), "interviewer_id",
+                        "Choose an active interviewer.", keep=keep)
+
+
+def _assign(interview: Interview, data: InterviewInput, template: TemplateVersion) -> None:
+    """The checked input onto the interview (_check_interview, _interviewer first)."""
+    dims = {d.id: d for d in template.dimensions}
     interview.interviewer_id = data.interviewer_id
     interview.kind = data.kind
     when = data.scheduled_at
     interview.scheduled_at = when.replace(tzinfo=UTC) if when.tzinfo is None else when
-    interview.focus = [dims[i] for i in data.focus]
+    interview.focus = [dims[i] for i in sorted(set(data.focus))]
     interview.case_study_id = data.case_study_id or None
     interview.title = data.title
     interview.duration_minutes = data.duration_minutes or 60
@@ -257,10 +287,12 @@ INTERVIEW_VALUES = ("interviewer_id", "kind", "scheduled_at", "duration_minutes"
 INTERVIEW_NAMED = ("title", "location")  # free text (a video link): named, not quoted
 
 
+def _utc(when: datetime | None) -> datetime | None:
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
 def _interview_state(interview: Interview) -> dict:
-    when = interview.scheduled_at
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    when = _utc(interview.scheduled_at)
     return {"interviewer_id": interview.interviewer_id, "kind": interview.kind,
             "scheduled_at": when.isoformat() if when else None,
             "duration_minutes": interview.duration_minutes,
@@ -270,10 +302,17 @@ def _interview_state(interview: Interview) -> dict:
 
 
 def add_interview(candidate: Candidate, data: InterviewInput, *, actor: User) -> Interview:
+    """Refused for an erased candidate (NotAllowed), and for an interviewer who may
+    already have read the candidate's feedback (interviews.check_independent)."""
+    refuse_erased(candidate)
+    template = candidate.requisition.template
+    _check_interview(data, template)
+    interviewer = _interviewer(data)
     interview = Interview()
     with transaction():
-        lock_candidates([candidate.id])  # before the audit chain (hiring/services/locks.py)
-        _apply_interview(interview, data, candidate.requisition.template)
+        _hold_candidate(candidate.id)  # before the audit chain (hiring/services/locks.py)
+        check_independent(candidate.id, interviewer, "interviewer_id")
+        _assign(interview, data, template)
         interview.candidate = candidate
         db.session.add(interview)
         db.session.flush()
@@ -287,30 +326,109 @@ def add_interview(candidate: Candidate, data: InterviewInput, *, actor: User) ->
 
 INTERVIEWER_FIXED = "This interviewer has started a scorecard; the interviewer cannot change."
 INTERVIEW_GONE = "This interview was removed meanwhile."
+START_FIXED = ("This interview's scorecard is submitted: it was held at this time, so the "
+               "start cannot move. The title and location can still change.")
+FOCUS_FIXED = ("This interview's scorecard is submitted and rated these focus dimensions; "
+               "the focus cannot change.")
+CASE_STUDY_FIXED = ("This interview's scorecard is submitted and rated this case study; the "
+                    "case study cannot change.")
+DRAFT_DISCARDED = "author deactivated"  # why a draft was discarded (its audit row)
 
 
 def _lock_interview_of(interview: Interview) -> None:
-    """The candidate's row, then the interview's (the global order,
-    hiring/services/locks.py), before anything is recorded: the change marks the
+    """The candidate's row (re-read: erased meanwhile?), then the interview's (the global
+    order, hiring/services/locks.py), before anything is recorded: the change marks the
     candidate's packet, as an erasure (which holds the candidate) deletes it."""
-    lock_candidates([interview.candidate_id])
+    _hold_candidate(interview.candidate_id)
     if lock_interview(interview.id) is None:
         raise NotAllowed(INTERVIEW_GONE)
 
 
-def update_interview(interview: Interview, data: InterviewInput, *, actor: User) -> None:
-    """The interviewer is fixed once a scorecard exists: checked again under the
-    interview's row lock, as remove_interview does, against a first save in progress."""
-    if interview.scorecards and data.interviewer_id != interview.interviewer_id:
+def _scorecards(interview_id: int) -> list:
+    """(id, author_id, status, author active) of each scorecard of the interview, read as
+    committed (columns, not cached objects): asked under the interview's row lock."""
+    return db.session.execute(
+        select(Scorecard.id, Scorecard.author_id, Scorecard.status, User.active)
+        .join(User, User.id == Scorecard.author_id)
+        .where(Scorecard.interview_id == interview_id).order_by(Scorecard.id)).all()
+
+
+def _discardable(cards) -> bool:
+    """Every scorecard is an unsubmitted draft whose author is deactivated: it pins
+    nothing. Its author can no longer sign in to finish it, and a draft is its author's
+    alone (nobody else reads it), so the interview may be reassigned or removed, the
+    draft discarded."""
+    return bool(cards) and all(c.status != "submitted" and not c.active for c in cards)
+
+
+def _discard_drafts(interview: Interview, cards, actor: User) -> None:
+    """Delete these drafts (their ratings, signals and flags go with them), each audited
+    by ids only: never a word of its text. Before anything else of the use case is
+    recorded: loading them must not flush audit rows ahead of the row locks."""
+    ids = [c.id for c in cards]
+    for card in db.session.scalars(select(Scorecard).where(Scorecard.id.in_(ids))).all():
+        db.session.delete(card)
+    for card in cards:
+        record("scorecard_discarded", actor=actor,
+               target=f"candidate:{interview.candidate_id}",
+               details={"interview": interview.id, "scorecard": card.id,
+                        "author_id": card.author_id, "status": card.status,
+                        "because": DRAFT_DISCARDED})
+    db.session.flush()
+    db.session.expire(interview, ["scorecards"])
+
+
+def _minute(when: datetime) -> datetime:
+    return _utc(when).replace(second=0, microsecond=0)
+
+
+def _check_fixed(interview: Interview, data: InterviewInput, cards) -> InterviewInput:
+    """What a scorecard fixes. Any scorecard (a draft included) fixes the interviewer,
+    unless every one is a deactivated author's draft (_discardable). The interviewer's
+    own SUBMITTED scorecard also fixes what it was rated against: the start time (the
+    scorecard service refuses a submission before the start; a later start would leave
+    feedback older than its interview), the focus and the case study. Returns the input
+    with the stored start kept when unchanged to the minute (the form's precision)."""
+    if data.interviewer_id != interview.interviewer_id and cards and not _discardable(cards):
         raise Invalid.on("interviewer_id", INTERVIEWER_FIXED)
-    before = _interview_state(interview)
+    if not any(c.author_id == interview.interviewer_id and c.status == "submitted"
+               for c in cards):
+        return data
+    if _minute(data.scheduled_at) != _minute(interview.scheduled_at):
+        raise Invalid.on("scheduled_at", START_FIXED)
+    if set(data.focus) != {d.id for d in interview.focus}:
+        raise Invalid.on("focus", FOCUS_FIXED)
+    if (data.case_study_id or None) != interview.case_study_id:
+        raise Invalid.on("case_study_id", CASE_STUDY_FIXED)
+    return replace(data, scheduled_at=_utc(interview.scheduled_at))
+
+
+def submitted_own_scorecard(interview: Interview) -> bool:
+    """For the edit form: are the start, focus and case study fixed (_check_fixed)?"""
+    return any(c.author_id == interview.interviewer_id and c.status == "submitted"
+               for c in _scorecards(interview.id))
+
+
+def update_interview(interview: Interview, data: InterviewInput, *, actor: User) -> None:
+    """Refused for an erased candidate (NotAllowed). What a scorecard fixes
+    (_check_fixed) is checked under the interview's row lock, as remove_interview does,
+    against a first save or a submission in progress. Keeping the current interviewer is
+    allowed even if they were deactivated since; a new one must be active and independent
+    (interviews.check_independent), and a deactivated author's draft is discarded."""
+    refuse_erased(interview.candidate)
+    template = interview.candidate.requisition.template
+    _check_interview(data, template)
     with transaction():
         _lock_interview_of(interview)
-        if data.interviewer_id != interview.interviewer_id and db.session.scalar(
-                select(Scorecard.id).where(Scorecard.interview_id == interview.id)
-                .limit(1)) is not None:
-            raise Invalid.on("interviewer_id", INTERVIEWER_FIXED)
-        _apply_interview(interview, data, interview.candidate.requisition.template)
+        before = _interview_state(interview)
+        cards = _scorecards(interview.id)
+        data = _check_fixed(interview, data, cards)
+        interviewer = _interviewer(data, keep=interview.interviewer_id)
+        if data.interviewer_id != interview.interviewer_id:
+            check_independent(interview.candidate_id, interviewer, "interviewer_id")
+            if cards:  # _check_fixed let it through: deactivated authors' drafts
+                _discard_drafts(interview, cards, actor)
+        _assign(interview, data, template)
         after = _interview_state(interview)
         changes = {k: [before[k], after[k]] for k in INTERVIEW_VALUES if before[k] != after[k]}
         named = [k for k in INTERVIEW_NAMED if before[k] != after[k]]
@@ -325,20 +443,24 @@ INTERVIEW_HAS_SCORECARD = "This interview has a scorecard and cannot be removed.
 
 
 def remove_interview(interview: Interview, *, actor: User) -> None:
-    """Refused once the interview has a scorecard (a draft included). Checked under the
+    """Refused once the interview has a scorecard (a draft included), unless every one is
+    a deactivated author's draft (_discardable), discarded with it. Checked under the
     interview's row lock (hiring/services/locks.py): a first save in progress holds the
     row (FOR KEY SHARE, as its scorecard's foreign key does), so the removal waits for it
     and then sees its scorecard; a save that comes later waits for the removal and is
     refused with "interview removed"."""
-    if interview.scorecards:
+    cards = _scorecards(interview.id)
+    if cards and not _discardable(cards):
         raise NotAllowed(INTERVIEW_HAS_SCORECARD)
     with transaction():
         lock_candidates([interview.candidate_id])
         if lock_interview(interview.id) is None:
             return  # removed meanwhile by someone else: nothing left to do
-        if db.session.scalar(select(Scorecard.id).where(
-                Scorecard.interview_id == interview.id).limit(1)) is not None:
+        cards = _scorecards(interview.id)
+        if cards and not _discardable(cards):
             raise NotAllowed(INTERVIEW_HAS_SCORECARD)
+        if cards:
+            _discard_drafts(interview, cards, actor)
         record("interview_deleted", actor=actor, target=f"candidate:{interview.candidate_id}",
                details={"interview": interview.id, "interviewer_id": interview.interviewer_id,
                         "kind": interview.kind})
@@ -356,7 +478,9 @@ def plan_dimensions(requisition: Requisition) -> list[PlanDimension]:
 def plan_loop(candidate: Candidate, min_share: float = 0.2, *, actor: User) -> LoopPlan:
     """Spread the focus dimensions over the loop by weight, two raters on every dimension
     with at least `min_share` of the weight (hiring.core.plan.plan_loop). Interviews with a
-    submitted scorecard, case studies and screens keep their focus."""
+    submitted scorecard, case studies and screens keep their focus. Refused for an erased
+    candidate (NotAllowed)."""
+    refuse_erased(candidate)
     if not candidate.interviews:
         raise NotAllowed("Add interviews first.")
     dims = {d.id: d for d in candidate.requisition.template.dimensions}
@@ -370,7 +494,7 @@ def plan_loop(candidate: Candidate, min_share: float = 0.2, *, actor: User) -> L
                          "study or a screen): add an interview to plan.")
     plan = core_plan_loop(plan_dimensions(candidate.requisition), slots, min_share)
     with transaction():
-        lock_candidates([candidate.id])  # before the audit chain (hiring/services/locks.py)
+        _hold_candidate(candidate.id)  # before the audit chain (hiring/services/locks.py)
         focus = {}
         for interview in candidate.interviews:
             before = sorted(d.id for d in interview.focus)

@@ -9,8 +9,10 @@ from datetime import datetime
 from ..audit import record
 from ..extensions import db
 from ..models import Candidate, LoopStep, Requisition, TemplateVersion, User
+from .derived_work import packet_content_changed
 from .errors import Invalid
-from .interviews import apply_loop
+from .interviews import active_people, apply_loop, check_independent, refuse_erased
+from .locks import lock_candidate
 from .transaction import transaction
 
 
@@ -40,12 +42,26 @@ def remove_loop_step(actor: User, requisition: Requisition, step: LoopStep) -> N
 
 def apply_loop_template(actor: User, candidate: Candidate, starts: datetime,
                         interviewers: list[int], steps: list[LoopStep], gap_minutes: int):
-    """The interviews of the loop template, and the clashes they make, in one commit."""
+    """The interviews of the loop template, and the clashes they make, in one commit.
+    Refused for an erased candidate (NotAllowed), and (Invalid, on the step's
+    `interviewer_<step id>` field) for an interviewer who is not an active user or who may
+    already have read the candidate's feedback (interviews.check_independent)."""
+    refuse_erased(candidate)
     with transaction():
+        # the candidate's row first (hiring/services/locks.py), re-read: erased meanwhile?
+        # a submission meanwhile (check_independent)?
+        refuse_erased(lock_candidate(candidate.id))
+        people = active_people(list(interviewers))
+        for step, interviewer_id in zip(steps, interviewers, strict=True):
+            field = f"interviewer_{step.id}"
+            if interviewer_id not in people:
+                raise Invalid.on(field, "Choose an active interviewer.")
+            check_independent(candidate.id, people[interviewer_id], field)
         created, found = apply_loop(candidate, starts, interviewers, steps,
                                     gap_minutes=gap_minutes)
         record("loop_applied", actor=actor, target=f"candidate:{candidate.id}",
                details={"interviews": [i.id for i in created]})
+        packet_content_changed(candidate.id)  # the loop is no longer complete
     return created, found
 
 

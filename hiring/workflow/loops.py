@@ -20,7 +20,7 @@ from ..services import workflow
 from ..services.errors import DomainError
 from ..services.notifications import notify_assigned
 from ..timezones import utc_from_input, viewer_zone
-from ..validators import no_nul, plausible_datetime
+from ..validators import no_nul, plausible_datetime, refused
 from . import bp
 
 
@@ -115,15 +115,20 @@ def apply(candidate_id: int):
     form = _apply_form(steps)
     if steps and form.validate_on_submit():
         interviewers = [form[f"interviewer_{s.id}"].data for s in steps]
-        created, found = workflow.apply_loop_template(
-            current_user, candidate, utc_from_input(form.starts.data), interviewers, steps,
-            gap_minutes=form.gap_minutes.data or 0)
-        warn_clashes(found)
-        for interview in created:
-            notify_assigned(interview.id)
-        flash(f"{len(created)} interviews added from the loop template. Edit any of them "
-              "as needed.", "success")
-        return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
+        try:
+            created, found = workflow.apply_loop_template(
+                current_user, candidate, utc_from_input(form.starts.data), interviewers,
+                steps, gap_minutes=form.gap_minutes.data or 0)
+        except DomainError as exc:
+            for message in refused(form, exc):
+                flash(message, "error")
+        else:
+            warn_clashes(found)
+            for interview in created:
+                notify_assigned(interview.id)
+            flash(f"{len(created)} interviews added from the loop template. Edit any of "
+                  "them as needed.", "success")
+            return redirect(url_for("requisitions.candidate", candidate_id=candidate.id))
     return render_template("workflow/apply_loop.html", candidate=candidate, steps=steps,
                            form=form, zone=viewer_zone())
 
