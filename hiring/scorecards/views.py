@@ -88,13 +88,18 @@ def my_interviews():
     # could bound it; this list keeps the check against the scorecards themselves, as the
     # blinding rule does.)
     own = aliased(Scorecard)
+    # an erased candidate takes no feedback (the scorecard service refuses it): nothing is
+    # owed or coming there (a join on the candidate's key: one lookup per row read, not a
+    # correlated subquery)
+    live = mine.join(Candidate, Candidate.id == Interview.candidate_id).where(
+        Candidate.erased_at.is_(None))
     open_ = db.session.scalars(
-        mine.outerjoin(own, and_(own.interview_id == Interview.id,
+        live.outerjoin(own, and_(own.interview_id == Interview.id,
                                  own.author_id == current_user.id,
                                  own.status == "submitted"))
         .where(own.id.is_(None), Interview.scheduled_at <= now)
         .order_by(Interview.scheduled_at).limit(100)).all()
-    coming = db.session.scalars(mine.where(Interview.scheduled_at > now)
+    coming = db.session.scalars(live.where(Interview.scheduled_at > now)
                                 .order_by(Interview.scheduled_at).limit(30)).all()
     # the history grows without end: paged, newest first
     # counted from the scorecards' (author, status, interview) index: the same number

@@ -27,6 +27,14 @@ def _submitted():
                                Scorecard.status == "submitted"))
 
 
+def _not_erased():
+    """The interview's candidate was not erased: an erased candidate takes no feedback
+    (hiring/services/scorecards.py) and no decision, so nobody is invited, reminded or told
+    a debrief is ready for them."""
+    return ~exists().where(Candidate.id == Interview.candidate_id,
+                           Candidate.erased_at.is_not(None))
+
+
 def _load(query):
     return db.session.scalars(query.options(
         selectinload(Interview.interviewer), selectinload(Interview.focus),
@@ -58,7 +66,7 @@ def assignment_emails(interview_ids: list[int] | None = None, now: datetime | No
                       ) -> list[Email]:
     """Invitations for upcoming interviews (the given ones, or all upcoming)."""
     now = now or utcnow()
-    query = select(Interview).where(Interview.scheduled_at > now)
+    query = select(Interview).where(Interview.scheduled_at > now, _not_erased())
     if interview_ids is not None:
         query = query.where(Interview.id.in_(interview_ids))
     return [_assignment(i) for i in _load(query.order_by(Interview.scheduled_at))]
@@ -70,7 +78,8 @@ def scorecard_reminders(now: datetime | None = None) -> list[Email]:
     now = now or utcnow()
     lookback = now - timedelta(days=current_app.config["REMINDER_LOOKBACK_DAYS"])
     interviews = _load(select(Interview).where(
-        Interview.scheduled_at <= now, Interview.scheduled_at >= lookback, ~_submitted())
+        Interview.scheduled_at <= now, Interview.scheduled_at >= lookback, ~_submitted(),
+        _not_erased())
         .order_by(Interview.scheduled_at))
     emails = []
     for interview in interviews:
@@ -93,7 +102,8 @@ def _ready_candidates(candidate_ids: list[int] | None = None) -> list[Candidate]
     missing = exists().where(Interview.candidate_id == Candidate.id, ~_submitted())
     decided = exists().where(Decision.candidate_id == Candidate.id)
     query = select(Candidate).where(has_interview, ~missing, ~decided,
-                                    Candidate.stage.not_in(CLOSED_STAGES))
+                                    Candidate.stage.not_in(CLOSED_STAGES),
+                                    Candidate.erased_at.is_(None))
     if candidate_ids is not None:
         query = query.where(Candidate.id.in_(candidate_ids))
     return db.session.scalars(query.options(
@@ -154,6 +164,10 @@ def due_now(now: datetime | None = None) -> list[Email]:
             + decision_emails(now=now))
 
 
+NOTHING_OWED_ERASED = ("This candidate's data was erased: no scorecard can be added, so no "
+                       "reminder is sent.")
+
+
 class TooSoon(Exception):
     def __init__(self, last: datetime):
         super().__init__(last.isoformat())
@@ -173,9 +187,12 @@ def last_reminder(interview: Interview) -> datetime | None:
 
 def remind_now(interview: Interview, by: User, now: datetime | None = None) -> str:
     """The hiring manager's "remind now": one email, at most one reminder of any kind per
-    interval per scorecard, audited. Returns the outcome of send(). A deactivated
-    interviewer is sent nothing (send() skips inactive people), so the request is refused
-    (NotAllowed) rather than recorded as a reminder that never goes out."""
+    interval per scorecard, audited. Returns the outcome of send(). Refused (NotAllowed,
+    nothing recorded or sent) for an erased candidate (no feedback can be added there), and
+    for a deactivated interviewer: send() skips inactive people, so the request would be
+    recorded as a reminder that never goes out."""
+    if interview.candidate.erased:
+        raise NotAllowed(NOTHING_OWED_ERASED)
     if not interview.interviewer.active:
         raise NotAllowed(f"{interview.interviewer.name} is deactivated: reassign the "
                          "interview to someone active. No reminder was sent.")

@@ -86,8 +86,10 @@ def ready_for_decision(page: int):
     decided = exists().where(Decision.candidate_id == Candidate.id)
     # candidates in id order until a page is ready (the cheap stage test first); the
     # waiting-interview test reads the stored flag, not each interview's scorecards
+    # an erased candidate takes no decision (hiring/services/decisions.py): not work
     query = _owned(select(Candidate).join(Requisition).where(
-        Candidate.stage.not_in(CLOSED_STAGES), has_interview, ~missing, ~decided))
+        Candidate.stage.not_in(CLOSED_STAGES), Candidate.erased_at.is_(None), has_interview,
+        ~missing, ~decided))
     rows = db.session.scalars(query.options(selectinload(Candidate.requisition))
                               .order_by(Candidate.id).offset((page - 1) * PAGE)
                               .limit(PAGE + 1)).all()
@@ -110,8 +112,11 @@ def late_feedback(page: int, now):
     # A decision closes a candidate's stage (No hire: Rejected, Hire: Offer), so on a
     # candidate the viewer still owes a scorecard on, the stage must not decide whether a
     # row is listed: whether the late interviews vanish would tell the decision.
+    # An erased candidate takes no feedback (hiring/services/scorecards.py): nothing is
+    # late there (erasure is not feedback: leaving those rows out tells no decision).
     query = _owned(select(Interview).join(Candidate).join(Requisition).where(
         _waiting(), Interview.scheduled_at < now - timedelta(hours=hours),
+        Candidate.erased_at.is_(None),
         or_(Candidate.stage.not_in(CLOSED_STAGES),
             Candidate.id.in_(blind_candidate_ids(current_user)))))
     rows = db.session.scalars(query.options(*_interview_options())
@@ -196,7 +201,7 @@ def remind(interview_id: int):
     except OptedOut:
         flash(f"{interview.interviewer.name} has turned reminder emails off.", "warning")
         return back
-    except DomainError as exc:
+    except DomainError as exc:  # erased candidate, deactivated interviewer
         flash(exc.message, "warning")
         return back
     messages = {"sent": ("success", f"Reminder sent to {interview.interviewer.name}."),
