@@ -56,10 +56,6 @@ class InterviewInput:
     case_study_id: int | None
 
 
-class InterviewerLocked(Exception):
-    """The interviewer has started a scorecard on this interview, so it cannot change."""
-
-
 def slot_of(interview: Interview) -> Slot:
     return Slot(interview.id, interview.interviewer_id, interview.candidate_id,
                 interview.scheduled_at, interview.ends_at)
@@ -99,21 +95,6 @@ def _apply(interview: Interview, data: InterviewInput, dims: dict[int, TemplateD
     interview.location = data.location
     interview.focus = [dims[i] for i in data.focus if i in dims]
     interview.case_study_id = data.case_study_id
-
-
-def save_interview(interview: Interview, data: InterviewInput) -> list[tuple[Clash, Interview]]:
-    """Create or change an interview and commit. Clashes are warnings, not refusals (a
-    panel interview may have a shadow); they are returned for the page to show."""
-    if interview.id is not None and interview.scorecards and \
-            data.interviewer_id != interview.interviewer_id:
-        raise InterviewerLocked
-    template = interview.candidate.requisition.template
-    _apply(interview, data, {d.id: d for d in template.dimensions})
-    db.session.add(interview)
-    db.session.flush()
-    found = find_clashes(slot_of(interview))
-    db.session.commit()
-    return found
 
 
 def apply_loop(candidate: Candidate, starts: datetime, interviewers: list[int],
