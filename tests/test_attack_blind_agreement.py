@@ -303,7 +303,7 @@ def test_amendment_erasure_and_interview_removal(app, people):
     and the removal of the manager's interview on the other owed candidate (no longer owed:
     counted, no refit needed)."""
     from hiring.services.erasure import erase
-    from hiring.services.requisitions import remove_interview
+    from hiring.services.loop_changes import remove_interview
 
     owed = {2: wild, 6: wild}
     rating = planted_with(owed)

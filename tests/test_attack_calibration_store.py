@@ -16,6 +16,7 @@ from sqlalchemy import event, exists, select
 
 from hiring.extensions import db
 from hiring.models import CalibrationReport, Candidate, Interview, Requisition, Scorecard, User
+from hiring.services import loop_changes as loops
 from hiring.services import requisitions as req_service
 from hiring.services.calibration import refresh_stale_reports
 from hiring.services.calibration_job import fit
@@ -45,8 +46,8 @@ def _login(app, user: User):
     return client
 
 
-def _interview_input(user: User, when=None, focus=()) -> req_service.InterviewInput:
-    return req_service.InterviewInput(
+def _interview_input(user: User, when=None, focus=()) -> loops.InterviewInput:
+    return loops.InterviewInput(
         interviewer_id=user.id, kind="technical",
         scheduled_at=when or datetime(2026, 11, 7, tzinfo=UTC), focus=list(focus))
 
@@ -126,7 +127,7 @@ def test_a_submission_committed_during_the_fit_never_lets_a_blind_candidate_in(
     stored = db.session.get(CalibrationReport, lenny_id)
     assert candidates[2].id in stored.scope["blind"]
     # the admin: Lenny's open interview on E goes, a second interview on candidate 2 comes
-    req_service.remove_interview(db.session.get(Interview, open_e.id), actor=admin)
+    loops.remove_interview(db.session.get(Interview, open_e.id), actor=admin)
     _scheduled_before_the_rule(candidates[2], lenny)
     html = page(client)
     owes = candidates_in(fitted_on_the_spot(client, lenny_id))
@@ -146,10 +147,10 @@ def test_count_kept_equal_by_remove_and_add_still_refits(app, people):
     other = Candidate(requisition=candidates[0].requisition, name="Elsewhere E")
     db.session.add(other)
     db.session.commit()
-    open_e = req_service.add_interview(other, _interview_input(hm_user), actor=admin)
+    open_e = loops.add_interview(other, _interview_input(hm_user), actor=admin)
     hm = _login(app, hm_user)
     assert candidates_in(page(hm)) == 3
-    req_service.remove_interview(open_e, actor=admin)
+    loops.remove_interview(open_e, actor=admin)
     _scheduled_before_the_rule(candidates[1], hm_user)
     assert candidates_in(page(hm)) == 2
 
@@ -324,15 +325,15 @@ def test_scorecard_in_follows_every_write_path(app, people):
     lenny, admin = panel["Lenny"], people["admin"]
     template = candidates[0].requisition.template
     # a draft, then reassigning a scorecard-less interview, then submitting
-    extra = req_service.add_interview(candidates[1], _interview_input(people["interviewer"]),
+    extra = loops.add_interview(candidates[1], _interview_input(people["interviewer"]),
                                       actor=admin)
     card = get_or_create(_owed(candidates[2], lenny), lenny)
     save(card, ScorecardInput(ratings={d.id: (2, EVIDENCE) for d in template.dimensions},
                               overall=2), card.lock_version, submit=False)
     assert _flags_agree() == []
-    req_service.update_interview(extra, _interview_input(people["interviewer2"]), actor=admin)
+    loops.update_interview(extra, _interview_input(people["interviewer2"]), actor=admin)
     with pytest.raises(Exception):  # noqa: B017 - a started scorecard locks the interviewer
-        req_service.update_interview(_owed(candidates[2], lenny),
+        loops.update_interview(_owed(candidates[2], lenny),
                                      _interview_input(people["interviewer2"]), actor=admin)
     db.session.rollback()
     assert _flags_agree() == []
@@ -357,7 +358,7 @@ def test_scorecard_in_follows_every_write_path(app, people):
     assert _flags_agree() == []
     reset_demo(admin)
     assert _flags_agree() == []
-    req_service.remove_interview(db.session.get(Interview, extra.id), actor=admin) \
+    loops.remove_interview(db.session.get(Interview, extra.id), actor=admin) \
         if not db.session.get(Interview, extra.id).scorecards else None
     assert _flags_agree() == []
 

@@ -38,7 +38,8 @@ from hiring.services.debrief import build_debrief, load_candidate
 from hiring.services.decisions import change_settings
 from hiring.services.erasure import erase
 from hiring.services.errors import Invalid
-from hiring.services.requisitions import InterviewInput, change_weights, update_interview
+from hiring.services.loop_changes import InterviewInput, update_interview
+from hiring.services.requisitions import change_weights
 from hiring.services.scorecards import ScorecardInput, amend, get_or_create, save
 from tests.access import client_for
 from tests.conftest import PASSWORD, seed_blueprint

@@ -72,7 +72,7 @@ def test_a_submitted_interviews_focus_is_fixed(app, people, loop):
     What happens: saved (302): the interview now claims to cover dimension 1, which its
     submitted scorecard never rated, and no longer claims the two it did rate, so the
     coverage view and the plan reviewer read a loop that did not happen. The planner
-    ("Suggest plan", services.requisitions.plan_loop) keeps the focus of every interview
+    ("Suggest plan", services.loop_changes.plan_loop) keeps the focus of every interview
     with submitted feedback for this reason; the edit form does not.
     What should happen: refused (focus and case study are fixed once the scorecard is
     submitted), the focus unchanged."""

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from hiring.extensions import db
 from hiring.models import AuditEvent, Interview, Scorecard
+from hiring.services import loop_changes as loops
 from hiring.services import requisitions as service
 from hiring.services import workflow
 from hiring.services.errors import Invalid, NotAllowed
@@ -28,8 +29,8 @@ from tests.access import client_for
 WHEN = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)  # every interview of the `loop` fixture
 
 
-def _as_is(interview: Interview) -> service.InterviewInput:
-    return service.InterviewInput(
+def _as_is(interview: Interview) -> loops.InterviewInput:
+    return loops.InterviewInput(
         interviewer_id=interview.interviewer_id, kind=interview.kind, scheduled_at=WHEN,
         focus=[d.id for d in interview.focus], case_study_id=interview.case_study_id,
         title=interview.title or "", duration_minutes=interview.duration_minutes or 60,
@@ -63,7 +64,7 @@ def test_a_submitted_interview_keeps_its_start_focus_and_case_study(
     if change.get("case_study_id") == "first":
         change = {"case_study_id": loop["template"].case_studies[0].id}
     with pytest.raises(Invalid) as refused:
-        service.update_interview(peer, replace(_as_is(peer), **change), actor=people["admin"])
+        loops.update_interview(peer, replace(_as_is(peer), **change), actor=people["admin"])
     assert set(refused.value.errors) == {field}
     db.session.expire_all()
     kept = db.session.get(Interview, peer.id)
@@ -74,7 +75,7 @@ def test_a_submitted_interview_keeps_its_start_focus_and_case_study(
 
 def test_a_submitted_interviews_title_place_type_and_length_still_change(app, people, loop):
     peer = loop["peer_interview"]
-    service.update_interview(peer, replace(
+    loops.update_interview(peer, replace(
         _as_is(peer), title="Leadership", location="Room 4", kind="behavioral",
         duration_minutes=45, scheduled_at=WHEN.replace(second=0)), actor=people["admin"])
     db.session.expire_all()
@@ -105,13 +106,13 @@ def test_a_deactivated_interviewer_is_kept_while_the_interview_moves(app, people
     page = admin.get(f"/interviews/{interview.id}/edit").get_data(as_text=True)
     assert "iv@example.com), deactivated: reassign" in page
     later = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
-    service.update_interview(interview, replace(_as_is(interview), scheduled_at=later),
+    loops.update_interview(interview, replace(_as_is(interview), scheduled_at=later),
                              actor=people["admin"])
     db.session.expire_all()
     assert db.session.get(Interview, interview.id).scheduled_at == later
     # choosing a deactivated person anew is still refused
     with pytest.raises(Invalid) as refused:
-        service.update_interview(loop["spare"], replace(
+        loops.update_interview(loop["spare"], replace(
             _as_is(loop["spare"]), interviewer_id=people["interviewer"].id),
             actor=people["admin"])
     assert set(refused.value.errors) == {"interviewer_id"}
@@ -123,7 +124,7 @@ def test_a_deactivated_authors_draft_is_discarded_on_reassignment(app, people, l
     card_id = card.id
     people["interviewer"].active = False
     db.session.commit()
-    service.update_interview(interview, replace(
+    loops.update_interview(interview, replace(
         _as_is(interview), interviewer_id=people["interviewer2"].id), actor=people["admin"])
     db.session.expire_all()
     assert db.session.get(Interview, interview.id).interviewer_id == people["interviewer2"].id
@@ -141,7 +142,7 @@ def test_a_deactivated_authors_draft_does_not_keep_the_interview(app, people, lo
     interview_id, card_id = interview.id, _draft(interview, people["interviewer"]).id
     people["interviewer"].active = False
     db.session.commit()
-    service.remove_interview(interview, actor=people["admin"])
+    loops.remove_interview(interview, actor=people["admin"])
     db.session.expire_all()
     assert db.session.get(Interview, interview_id) is None
     assert db.session.get(Scorecard, card_id) is None
@@ -153,20 +154,20 @@ def test_an_active_authors_draft_or_a_submitted_scorecard_still_pins(app, people
     interview = loop["interview"]
     _draft(interview, people["interviewer"])
     with pytest.raises(Invalid) as refused:  # iv@ is active: their draft pins
-        service.update_interview(interview, replace(
+        loops.update_interview(interview, replace(
             _as_is(interview), interviewer_id=people["interviewer2"].id),
             actor=people["admin"])
-    assert refused.value.errors == {"interviewer_id": [service.INTERVIEWER_FIXED]}
+    assert refused.value.errors == {"interviewer_id": [loops.INTERVIEWER_FIXED]}
     with pytest.raises(NotAllowed):
-        service.remove_interview(interview, actor=people["admin"])
+        loops.remove_interview(interview, actor=people["admin"])
     loop["peer"].active = False  # a deactivated author's SUBMITTED scorecard still pins
     db.session.commit()
     peer = loop["peer_interview"]
     with pytest.raises(Invalid):
-        service.update_interview(peer, replace(
+        loops.update_interview(peer, replace(
             _as_is(peer), interviewer_id=people["interviewer2"].id), actor=people["admin"])
     with pytest.raises(NotAllowed):
-        service.remove_interview(peer, actor=people["admin"])
+        loops.remove_interview(peer, actor=people["admin"])
     assert _events("scorecard_discarded") == []
     assert db.session.scalar(select(func.count()).select_from(Scorecard).where(
         Scorecard.interview_id.in_([interview.id, peer.id]))) == 2
@@ -175,8 +176,8 @@ def test_an_active_authors_draft_or_a_submitted_scorecard_still_pins(app, people
 # ------------------------------------------------------------ independence
 
 
-def _new(person, **changes) -> service.InterviewInput:
-    return replace(service.InterviewInput(interviewer_id=person.id, kind="other",
+def _new(person, **changes) -> loops.InterviewInput:
+    return replace(loops.InterviewInput(interviewer_id=person.id, kind="other",
                                           scheduled_at=WHEN, focus=[]), **changes)
 
 
@@ -185,23 +186,23 @@ def test_nobody_is_given_an_interview_whose_candidate_feedback_they_may_read(
     candidate = loop["candidate"]  # peer@ submitted on Casey
     admin = people["admin"]
     with pytest.raises(Invalid) as refused:
-        service.add_interview(candidate, _new(admin), actor=admin)
+        loops.add_interview(candidate, _new(admin), actor=admin)
     assert refused.value.errors == {"interviewer_id": [
         "Admin may already have read this candidate's feedback; their scorecard would not "
         "be independent. Choose someone else."]}
     with pytest.raises(Invalid):  # peer@: their own scorecard on Casey is in
-        service.add_interview(candidate, _new(loop["peer"]), actor=admin)
+        loops.add_interview(candidate, _new(loop["peer"]), actor=admin)
     with pytest.raises(Invalid):  # the spare interview handed to the admin
-        service.update_interview(loop["spare"], replace(
+        loops.update_interview(loop["spare"], replace(
             _as_is(loop["spare"]), interviewer_id=admin.id), actor=admin)
     # hm@ owes Casey a scorecard (blind): a second interview keeps them blind
-    second = service.add_interview(candidate, _new(people["hiring_manager"]), actor=admin)
+    second = loops.add_interview(candidate, _new(people["hiring_manager"]), actor=admin)
     assert second.interviewer_id == people["hiring_manager"].id
     # keeping one's interview is always allowed (hm2@ submitted on Other Candidate)
     other = loop["other_interview"]
-    service.update_interview(other, replace(_as_is(other), title="Kept"), actor=admin)
+    loops.update_interview(other, replace(_as_is(other), title="Kept"), actor=admin)
     # iv@ has no part in Other Candidate's loop, whose feedback (hm2@'s) they cannot read
-    service.add_interview(loop["other_candidate"], _new(people["interviewer"]), actor=admin)
+    loops.add_interview(loop["other_candidate"], _new(people["interviewer"]), actor=admin)
     assert db.session.scalar(select(func.count()).select_from(Interview).where(
         Interview.interviewer_id == admin.id)) == 0
 
@@ -245,10 +246,10 @@ def test_an_erased_candidates_record_takes_nothing_new(app, people, loop):
     refusals = [
         lambda: service.update_candidate(candidate, "Jordan", "j@example.com", "applied",
                                          "notes", actor=admin),
-        lambda: service.add_interview(candidate, _new(people["interviewer"]), actor=admin),
-        lambda: service.update_interview(other, replace(_as_is(other), title="New"),
+        lambda: loops.add_interview(candidate, _new(people["interviewer"]), actor=admin),
+        lambda: loops.update_interview(other, replace(_as_is(other), title="New"),
                                          actor=admin),
-        lambda: service.plan_loop(candidate, actor=admin),
+        lambda: loops.plan_loop(candidate, actor=admin),
         lambda: workflow.apply_loop_template(admin, candidate, WHEN,
                                              [people["interviewer"].id], [step], 0),
     ]
@@ -279,7 +280,7 @@ def test_an_erased_candidate_is_neither_reminded_invited_nor_ready(app, people, 
     assert f"interview:{iv_interview.id}" in owed
     ready_before = {e.subject for e in ready_emails()}
     assert f"candidate:{loop['other_candidate'].id}" in ready_before
-    upcoming = service.add_interview(candidate, _new(people["interviewer2"], scheduled_at=(
+    upcoming = loops.add_interview(candidate, _new(people["interviewer2"], scheduled_at=(
         datetime(2030, 1, 7, 9, 0, tzinfo=UTC))), actor=people["admin"])
     assert f"interview:{upcoming.id}" in {e.subject for e in assignment_emails()}
     _erase(candidate, people["admin"])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from hiring.extensions import db
 from hiring.models import Decision, Requisition, Scorecard, User, WeightAdjustment
-from hiring.services import decisions, requisitions, users
+from hiring.services import decisions, loop_changes, requisitions, users
 from hiring.services.errors import Invalid, NotAllowed
 from hiring.services.scorecards import (
     ScorecardInput,
@@ -117,26 +117,26 @@ def test_weights_need_one_above_zero_and_a_reason_when_they_change(loop, people)
 def test_loop_rules(loop, people):
     peer_interview, spare = loop["peer_interview"], loop["spare"]
     with pytest.raises(Invalid) as refused:  # peer@ has submitted on this interview
-        requisitions.update_interview(peer_interview, requisitions.InterviewInput(
+        loop_changes.update_interview(peer_interview, loop_changes.InterviewInput(
             interviewer_id=people["interviewer2"].id, kind="technical",
             scheduled_at=datetime(2026, 11, 20, 15, tzinfo=UTC), focus=[]),
             actor=people["admin"])
     assert refused_on(refused.value) == {"interviewer_id"}
     with pytest.raises(NotAllowed):
-        requisitions.remove_interview(peer_interview, actor=people["admin"])
+        loop_changes.remove_interview(peer_interview, actor=people["admin"])
     with pytest.raises(Invalid):  # a deactivated interviewer
-        requisitions.update_interview(spare, requisitions.InterviewInput(
+        loop_changes.update_interview(spare, loop_changes.InterviewInput(
             interviewer_id=people["deactivated"].id, kind="other",
             scheduled_at=datetime(2026, 11, 20, 15, tzinfo=UTC), focus=[]),
             actor=people["admin"])
     with pytest.raises(Invalid):  # another role's dimension
-        requisitions.add_interview(loop["candidate"], requisitions.InterviewInput(
+        loop_changes.add_interview(loop["candidate"], loop_changes.InterviewInput(
             interviewer_id=people["interviewer2"].id, kind="other",
             scheduled_at=datetime(2026, 11, 20, 15, tzinfo=UTC), focus=[2**63 - 1]),
             actor=people["admin"])
-    requisitions.remove_interview(spare, actor=people["admin"])
+    loop_changes.remove_interview(spare, actor=people["admin"])
     with pytest.raises(NotAllowed):  # no open interview left on the other candidate
-        requisitions.plan_loop(loop["other_candidate"], actor=people["admin"])
+        loop_changes.plan_loop(loop["other_candidate"], actor=people["admin"])
 
 
 def test_requisitions_need_a_manager_and_a_template(loop, people):

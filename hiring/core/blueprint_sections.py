@@ -21,6 +21,7 @@ from .blueprint import (
     ScaleLevel,
     Signals,
 )
+from .blueprint_weights import parse_weight, settle_weights
 from .durations import find_duration
 from .text import clean, slugify
 
@@ -342,57 +343,12 @@ def _dimensions(blocks: list[Tag], name: str, warnings: list[str]) -> tuple[Dime
                 rows.append((text, "", "", None))
     if not rows:
         raise BlueprintError(name, "the 'Scorecard dimensions' section lists no dimensions")
-    weights = [_parse_weight(w, dim, name) for dim, _, _, w in rows]
-    final, sources = _settle_weights(weights, warnings)
+    weights = [parse_weight(w, dim, name) for dim, _, _, w in rows]
+    final, sources = settle_weights(weights, warnings)
     return tuple(
         Dimension(dim, meets, exceeds, weight, source)
         for (dim, meets, exceeds, _), weight, source in zip(rows, final, sources, strict=True)
     )
-
-
-# Weights are percentages or relative shares (normalised to 100%); a larger number is a
-# typo, and bounding it keeps every sum and share finite (400 digits would be inf, and
-# normalising by an infinite total gives NaN weights).
-MAX_WEIGHT = 10_000
-
-
-def _parse_weight(raw: str | None, dimension: str, name: str) -> float | None:
-    if raw is None or not raw.strip():
-        return None
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", raw)
-    shown = raw if len(raw) <= 40 else f"{raw[:20]}... ({len(raw)} characters)"
-    if not match:
-        raise BlueprintError(name, f"weight {shown!r} of dimension {dimension!r} is not a number")
-    weight = float(match.group(1))
-    if not weight <= MAX_WEIGHT:
-        raise BlueprintError(name, f"weight {shown!r} of dimension {dimension!r} is too large "
-                                   f"(at most {MAX_WEIGHT}; weights are normalised to 100%)")
-    return weight
-
-
-def _settle_weights(
-    weights: list[float | None], warnings: list[str]
-) -> tuple[list[float], list[str]]:
-    given = [w for w in weights if w is not None]
-    if not given:
-        equal = 100.0 / len(weights)
-        warnings.append(f"no weights in the blueprint; equal weights of {equal:g}% used")
-        return [equal] * len(weights), ["defaulted"] * len(weights)
-    sources = ["blueprint" if w is not None else "defaulted" for w in weights]
-    missing = len(weights) - len(given)
-    if missing:
-        share = max(100.0 - sum(given), 0.0) / missing or sum(given) / len(given)
-        warnings.append(f"{missing} dimension(s) had no weight and were given {share:g}% each")
-        weights = [w if w is not None else share for w in weights]
-    total = sum(w for w in weights if w is not None)
-    if total <= 0:
-        equal = 100.0 / len(weights)
-        warnings.append("weights summed to 0; equal weights used instead")
-        return [equal] * len(weights), ["defaulted"] * len(weights)
-    if abs(total - 100.0) > 1e-6:
-        warnings.append(f"weights summed to {total:g}%, normalised to 100%")
-        weights = [w * 100.0 / total for w in weights if w is not None]
-    return [round(w, 6) for w in weights if w is not None], sources
 
 
 def _scale_labels(text: str) -> tuple[int, int, str] | None:

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..pagination import count_by, paginate
 from ..policy import authorize, blinded, requires
+from ..services import loop_changes as loops
 from ..services import requisitions as service
 from ..services.blueprints import latest_templates
 from ..services.errors import DomainError
@@ -233,7 +234,7 @@ def candidate(candidate_id: int):
     if candidate is None:
         abort(404)
     authorize("requisitions.view", candidate)
-    dims = service.plan_dimensions(candidate.requisition)
+    dims = loops.plan_dimensions(candidate.requisition)
     focus = {i.id: {d.id for d in i.focus} for i in candidate.interviews}
     share = current_app.config["PLAN_TWO_RATER_SHARE"]
     gaps, single = review(dims, focus, share)
@@ -249,7 +250,7 @@ def suggest(candidate_id: int):
     candidate = _get(Candidate, candidate_id)
     authorize("requisitions.manage", candidate)
     try:
-        plan = service.plan_loop(candidate, current_app.config["PLAN_TWO_RATER_SHARE"],
+        plan = loops.plan_loop(candidate, current_app.config["PLAN_TWO_RATER_SHARE"],
                                  actor=_actor())
     except DomainError as exc:
         flash(exc.message, "warning")
@@ -297,8 +298,8 @@ def _after_save(interview) -> None:
     notify_assigned(interview.id)
 
 
-def _interview_input(form: InterviewForm) -> service.InterviewInput:
-    return service.InterviewInput(
+def _interview_input(form: InterviewForm) -> loops.InterviewInput:
+    return loops.InterviewInput(
         interviewer_id=form.interviewer_id.data, kind=form.kind.data,
         scheduled_at=utc_from_input(form.scheduled_at.data),
         focus=list(form.focus.data or []), case_study_id=form.case_study_id.data or None,
@@ -314,7 +315,7 @@ def new_interview(candidate_id: int):
     form = _interview_form(candidate.requisition.template)
     if form.validate_on_submit():
         try:
-            interview = service.add_interview(candidate, _interview_input(form),
+            interview = loops.add_interview(candidate, _interview_input(form),
                                               actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
@@ -334,7 +335,7 @@ def edit_interview(interview_id: int):
     form = _interview_form(interview.candidate.requisition.template, obj=interview)
     if form.validate_on_submit():
         try:
-            service.update_interview(interview, _interview_input(form), actor=_actor())
+            loops.update_interview(interview, _interview_input(form), actor=_actor())
         except DomainError as exc:
             _refused(form, exc)
         else:
@@ -344,7 +345,7 @@ def edit_interview(interview_id: int):
                                     candidate_id=interview.candidate_id))
     return render_template("requisitions/interview_form.html", form=form,
                            candidate=interview.candidate, interview=interview,
-                           fixed=service.submitted_own_scorecard(interview))
+                           fixed=loops.submitted_own_scorecard(interview))
 
 
 @bp.post("/interviews/<int:interview_id>/delete")
@@ -354,7 +355,7 @@ def delete_interview(interview_id: int):
     authorize("requisitions.manage", interview)
     candidate_id = interview.candidate_id
     try:
-        service.remove_interview(interview, actor=_actor())
+        loops.remove_interview(interview, actor=_actor())
     except DomainError as exc:
         flash(exc.message, "error")
     else:
