@@ -1,5 +1,6 @@
-"""Scheduling interviews: save one, apply a requisition's loop template, find clashes, and
-the rules every assignment of an interviewer obeys (independence, erased candidates)."""
+"""Scheduling interviews: apply a requisition's loop template, find clashes, and the rules
+every assignment of an interviewer obeys (independence, erased candidates). Adding,
+changing and removing one interview: services/loop_changes.py."""
 
 from __future__ import annotations
 
