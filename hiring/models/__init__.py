@@ -27,6 +27,7 @@ from .hiring import (
     ScorecardRedFlag,
     ScorecardSignal,
     WeightAdjustment,
+    own_scorecard_submitted,
 )
 from .retention import InstallationSetting, LegalHold
 from .roles import (
@@ -41,6 +42,7 @@ from .users import ROLE_LABELS, ROLES, AuditEvent, User, UserSession, hash_token
 from .workflow import NOTIFICATION_KINDS, LoopStep, Notification
 
 __all__ = [
+    "own_scorecard_submitted",
     "NOTIFICATION_KINDS",
     "LoopStep",
     "Notification",

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    exists,
     inspect,
     select,
     update,
@@ -378,6 +379,15 @@ class Decision(db.Model):
     @property
     def label(self) -> str:
         return DECISIONS.get(self.decision, self.decision)
+
+
+def own_scorecard_submitted():
+    """SQL, correlated to Interview: the interview has its interviewer's own submitted
+    scorecard (what a debrief counts; Interview.scorecard_in keeps the same fact as a
+    column for the dashboards' indexes)."""
+    return exists().where(Scorecard.interview_id == Interview.id,
+                          Scorecard.author_id == Interview.interviewer_id,
+                          Scorecard.status == "submitted")
 
 
 # ------------------------------------------- Interview.scorecard_in, kept in step

@@ -14,11 +14,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import exists, select, update
 
 from ..database import insert_or_ignore
 from ..extensions import db
-from ..models import Candidate, Interview, PacketRender, Scorecard
+from ..models import Candidate, Interview, PacketRender, own_scorecard_submitted
 from ..models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -29,11 +29,8 @@ JOB_TIMEOUT = 300  # seconds; the renderer bounds itself well below this
 def all_scorecards_in(candidate_id: int) -> bool:
     """Every interview of the candidate has its interviewer's submitted scorecard (and
     there is at least one interview)."""
-    submitted = exists().where(and_(
-        Scorecard.interview_id == Interview.id, Scorecard.author_id == Interview.interviewer_id,
-        Scorecard.status == "submitted"))
     pending = db.session.scalar(select(exists().where(
-        Interview.candidate_id == candidate_id, ~submitted)))
+        Interview.candidate_id == candidate_id, ~own_scorecard_submitted())))
     any_interview = db.session.scalar(select(exists().where(
         Interview.candidate_id == candidate_id)))
     return bool(any_interview) and not pending

@@ -15,7 +15,15 @@ from sqlalchemy import exists, select
 from ..audit import record
 from ..core.vocabulary import Outcome, Stage
 from ..extensions import db
-from ..models import DECISIONS, Candidate, Decision, Interview, Requisition, Scorecard, User
+from ..models import (
+    DECISIONS,
+    Candidate,
+    Decision,
+    Interview,
+    Requisition,
+    User,
+    own_scorecard_submitted,
+)
 from .debrief import settings_for
 from .derived_work import decision_changed, requisition_changed
 from .errors import Invalid, NotAllowed, NotFound
@@ -44,8 +52,7 @@ def _has_submitted_feedback(candidate_id: int) -> bool:
     """Has an interview of the candidate its interviewer's submitted scorecard? (What
     debrief.submitted_scorecards counts.)"""
     return bool(db.session.scalar(select(exists().where(
-        Interview.candidate_id == candidate_id, Scorecard.interview_id == Interview.id,
-        Scorecard.author_id == Interview.interviewer_id, Scorecard.status == "submitted"))))
+        Interview.candidate_id == candidate_id, own_scorecard_submitted()))))
 
 
 def record_decision(candidate: Candidate, decision: str, rationale: str,

@@ -6,12 +6,20 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..extensions import db
-from ..models import Candidate, Decision, Interview, Notification, Requisition, Scorecard, User
+from ..models import (
+    Candidate,
+    Decision,
+    Interview,
+    Notification,
+    Requisition,
+    User,
+    own_scorecard_submitted,
+)
 from ..models.base import utcnow
 from ..policy_rules import may_see_feedback
 from .errors import NotAllowed
@@ -21,10 +29,7 @@ CLOSED_STAGES = ("hired", "rejected", "withdrawn")
 BATCH = 500  # per kind and run: a cron run stays bounded; the next run continues
 
 
-def _submitted():
-    return exists().where(and_(Scorecard.interview_id == Interview.id,
-                               Scorecard.author_id == Interview.interviewer_id,
-                               Scorecard.status == "submitted"))
+_submitted = own_scorecard_submitted  # the name the queries below use
 
 
 def _not_erased():
