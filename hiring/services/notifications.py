@@ -14,7 +14,6 @@ decision only to someone who may see it (hiring.policy_rules.may_see_feedback).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +22,7 @@ from flask_mail import Message
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.text import one_line
 from ..extensions import db, mail
 from ..models import Notification, User
 from ..models.base import utcnow
@@ -59,7 +59,7 @@ def link(endpoint: str, **values) -> str:
 
 def clean_header(text: str) -> str:
     """A Subject line: one line, no control characters, bounded."""
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", text).strip()[:250]
+    return one_line(text).strip()[:250]
 
 
 def wanted(email: Email) -> bool:
